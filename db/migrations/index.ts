@@ -1,0 +1,9 @@
+import type { Knex } from 'knex';
+import * as referenceData from './001_reference_data';
+import * as cases from './002_cases';
+
+/** Every migration, in order. A new migration is a new file added at the end of this list. */
+export const migrations: { name: string; module: Knex.Migration }[] = [
+  { name: '001_reference_data', module: referenceData },
+  { name: '002_cases', module: cases },
+];
