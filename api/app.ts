@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import express, { Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import type { Db } from '../db/connection';
+import type { Logger } from '../config/logger';
+import { authenticate } from './auth';
+import type { CaseGateway } from './case-gateway';
+import { ApiError, errorHandler } from './errors';
+import { httpMetrics, metricsHandler } from './metrics';
+import { createRegistry, generateOpenApiDocument } from './openapi';
+import { caseRoutes } from './routes/cases';
+import { referenceRoutes } from './routes/reference';
+
+export interface AppDeps {
+  db: Db;
+  gateway: CaseGateway;
+  log: Logger;
+  trustProxy?: string;
+}
+
+const trustProxySetting = (value: string | undefined): boolean | number | string => {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+};
+
+/** The HTTP app, apart from `listen`, so tests start it on an ephemeral port. */
+export function createApp(deps: AppDeps): Express {
+  const { db, gateway, log } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxySetting(deps.trustProxy));
+
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w-]{1,100}$/.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      customProps: (req) => (req.url?.match(/\/cases\/(\d+)/) ? { caseId: req.url.match(/\/cases\/(\d+)/)![1] } : {}),
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }) },
+    }),
+  );
+  app.use(httpMetrics());
+  app.use(express.json({ limit: '256kb' }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const check = async (fn: () => Promise<unknown>) => fn().then(() => 'ok' as const, () => 'down' as const);
+    const [postgres, temporal] = await Promise.all([check(() => db.raw('select 1')), check(() => gateway.ping())]);
+    const ready = postgres === 'ok' && temporal === 'ok';
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', postgres, temporal });
+  });
+  app.get('/metrics', metricsHandler);
+
+  const registry = createRegistry();
+  const api = express.Router();
+  api.use(authenticate(db));
+  api.use(referenceRoutes({ db }, registry));
+  api.use(caseRoutes({ db, gateway }, registry));
+  app.use('/api/v1', api);
+
+  const document = generateOpenApiDocument(registry);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'jiesu 接诉即办 API' }));
+
+  app.use((_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', '未找到该接口')));
+  app.use(errorHandler(log));
+  return app;
+}

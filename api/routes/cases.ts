@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto';
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { Router } from 'express';
+import type { ZodType } from 'zod';
+import type { Db } from '../../db/connection';
+import { getCategory } from '../../db/queries/categories';
+import { allocateCaseNo, CaseScope, decodeCursor, getCaseScopeInfo, getCaseState, getTimeline, listCases } from '../../db/queries/cases';
+import { claimIntakeKey } from '../../db/queries/intake-idempotency';
+import { escalationTiersOf, getJurisdiction } from '../../db/queries/jurisdictions';
+import { getUnits } from '../../db/queries/units';
+import type { AuthenticatedUser } from '../../db/queries/users';
+import { CaseCommandName, CaseCommands, CaseIntake, CaseState, invalidState, slaClassFor, SlaClassName } from '../../workflows/domain';
+import { Permission, toActor } from '../auth';
+import type { CaseGateway } from '../case-gateway';
+import { caseView } from '../case-view';
+import { ApiError, ErrorDetail } from '../errors';
+import { defineRoute, RouteContext } from '../routing';
+import {
+  AcceptBody,
+  CallbackBody,
+  CaseBody,
+  CaseIdParams,
+  CaseList,
+  DispatchBody,
+  HandleDirectlyBody,
+  ListCasesQuery,
+  OpenCaseBody,
+  RejectBody,
+  ResolveBody,
+} from '../schemas/cases';
+
+const tag = '案件 Cases';
+
+/** A user sees the cases in their jurisdiction subtree (a grid worker: the community above their grid); a liaison, their unit's. */
+function canSeeCase(user: AuthenticatedUser, info: { path: string; unitIds: string[] }): boolean {
+  if (user.role === 'admin') return true;
+  if (user.role === 'liaison') return user.unitId !== null && info.unitIds.includes(user.unitId);
+  if (!user.jurisdictionPath) return false;
+  return info.path.startsWith(user.jurisdictionPath) || user.jurisdictionPath.startsWith(info.path);
+}
+
+function listScope(user: AuthenticatedUser): CaseScope {
+  if (user.role === 'admin') return { kind: 'all' };
+  if (user.role === 'liaison') return { kind: 'unit', unitId: user.unitId ?? '' };
+  return { kind: 'jurisdiction', path: user.jurisdictionPath ?? '/nowhere/' };
+}
+
+async function loadVisibleCase(db: Db, user: AuthenticatedUser, id: string): Promise<void> {
+  const info = await getCaseScopeInfo(db, id);
+  if (!info) throw ApiError.notFound('案件');
+  if (!canSeeCase(user, info)) throw ApiError.forbidden('该案件不在您的辖区或单位范围内');
+}
+
+/** Checks that every id the client named exists, so a typo is a 400 naming the field, not a broken case. */
+async function resolveIntake(db: Db, body: ReturnType<typeof OpenCaseBody.parse>, user: AuthenticatedUser) {
+  const details: ErrorDetail[] = [];
+  const [category, community] = await Promise.all([getCategory(db, body.category), getJurisdiction(db, body.location.communityId)]);
+  if (!category) details.push({ field: 'category', message: `事项分类不存在：${body.category}` });
+  if (!community || community.level !== 'community') {
+    details.push({ field: 'location.communityId', message: `社区（村）不存在：${body.location.communityId}` });
+  }
+  if (community && body.location.gridId) {
+    const grid = await getJurisdiction(db, body.location.gridId);
+    if (!grid || grid.level !== 'grid' || grid.parentId !== community.id) {
+      details.push({ field: 'location.gridId', message: `网格不存在或不属于该社区：${body.location.gridId}` });
+    }
+  }
+  if (details.length) throw ApiError.validation(details);
+  const tiers = await escalationTiersOf(db, community!.id);
+  if (!tiers.street || !tiers.city) throw ApiError.validation([{ field: 'location.communityId', message: '该社区未挂接到街道和市级平台' }]);
+  const path = community!.path;
+  const userPath = user.jurisdictionPath ?? '';
+  if (!(path.startsWith(userPath) && userPath) && !userPath.startsWith(path)) {
+    throw ApiError.forbidden('只能受理本辖区内的诉求');
+  }
+  return { categoryClass: category!.slaClass as SlaClassName, streetId: tiers.street.id, cityId: tiers.city.id };
+}
+
+type CommandBodyOf<K extends CaseCommandName> = ZodType<CaseCommands[K]>;
+
+export function caseRoutes(deps: { db: Db; gateway: CaseGateway }, registry: OpenAPIRegistry): Router {
+  const { db, gateway } = deps;
+  const router = Router();
+  const caseResponse = { 200: { description: '案件', schema: CaseBody } };
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'post',
+      path: '/cases',
+      summary: '受理诉求，创建案件（启动案件工作流）',
+      tag,
+      permission: 'cases.open',
+      body: OpenCaseBody,
+      responses: { 201: { description: '新建的案件', schema: CaseBody }, 200: { description: '同一 Idempotency-Key 的已有案件', schema: CaseBody } },
+      errors: [400, 409],
+      idempotent: true,
+    },
+    async ({ body, user, idempotencyKey }) => {
+      const resolved = await resolveIntake(db, body, user);
+      let caseId = await allocateCaseNo(db, new Date());
+      let created = true;
+      if (idempotencyKey) {
+        const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+        const claim = await claimIntakeKey(db, { userId: user.id, key: idempotencyKey, requestHash, caseId });
+        if (claim.kind === 'conflict') {
+          throw new ApiError(409, 'IDEMPOTENCY_CONFLICT', '该 Idempotency-Key 已用于内容不同的请求');
+        }
+        if (claim.kind === 'seen') {
+          caseId = claim.caseId;
+          created = false;
+        }
+      }
+      const intake: CaseIntake = {
+        id: caseId,
+        caseNo: caseId,
+        requestType: body.requestType,
+        category: body.category,
+        slaClass: slaClassFor(body.urgency, resolved.categoryClass),
+        urgency: body.urgency,
+        title: body.title,
+        description: body.description,
+        channel: body.channel,
+        location: { ...body.location, streetId: resolved.streetId, cityId: resolved.cityId },
+        reporter: body.reporter,
+        attachments: body.attachments ?? [],
+      };
+      const snapshot = await gateway.open({ intake, openedBy: toActor(user) });
+      const state = snapshot?.state ?? (await getCaseState(db, caseId));
+      if (!state) throw ApiError.unavailable('案件处理服务');
+      return { status: created ? 201 : 200, body: caseView(state, user) };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/cases',
+      summary: '案件列表（按辖区或单位过滤，新案件在前）',
+      tag,
+      permission: 'cases.read',
+      query: ListCasesQuery,
+      responses: { 200: { description: '一页案件', schema: CaseList } },
+      errors: [400],
+    },
+    async ({ query, user }) => {
+      const { limit, cursor: rawCursor, ...filter } = query;
+      const cursor = rawCursor ? decodeCursor(rawCursor) : null;
+      if (rawCursor && !cursor) throw ApiError.validation([{ field: 'query.cursor', message: '分页游标无效' }]);
+      const page = await listCases(db, filter, listScope(user), { limit, cursor });
+      return { status: 200, body: { items: page.items.map((s) => caseView(s, user)), nextCursor: page.nextCursor } };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/cases/:id',
+      summary: '案件详情（含全过程时间线）',
+      tag,
+      permission: 'cases.read',
+      params: CaseIdParams,
+      responses: caseResponse,
+      errors: [400, 404],
+    },
+    async ({ params, user }) => {
+      await loadVisibleCase(db, user, params.id);
+      const [state, timeline] = await Promise.all([getCaseState(db, params.id), getTimeline(db, params.id)]);
+      return { status: 200, body: caseView(state!, user, timeline) };
+    },
+  );
+
+  /** Every case command has the same shape: check scope, send the Update, answer the new case. */
+  const command = <K extends CaseCommandName>(
+    name: K,
+    path: string,
+    summary: string,
+    permission: Permission,
+    body: CommandBodyOf<K>,
+    unitsOf?: (cmd: CaseCommands[K]) => { field: string; id: string }[],
+  ) =>
+    defineRoute(
+      router,
+      registry,
+      { method: 'post', path: `/cases/:id/${path}`, summary, tag, permission, params: CaseIdParams, body, responses: caseResponse, errors: [400, 404, 409], idempotent: true },
+      async (ctx: RouteContext<typeof body, undefined, typeof CaseIdParams>) => {
+        const { params, user, idempotencyKey } = ctx;
+        const cmd = ctx.body as CaseCommands[K];
+        await loadVisibleCase(db, user, params.id);
+        if (unitsOf) await assertUnitsExist(db, unitsOf(cmd));
+        try {
+          const snapshot = await gateway.command(params.id, name, { actor: toActor(user), command: cmd }, idempotencyKey);
+          return { status: 200, body: caseView(snapshot.state, user) };
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) throw await endedCaseConflict(db, params.id, summary);
+          throw err;
+        }
+      },
+    );
+
+  command('handleDirectly', 'handle-directly', '直接办：社区调度员或网格员当场处置', 'cases.handleDirectly', HandleDirectlyBody);
+  command('dispatch', 'dispatch', '派单：指定牵头单位和协办单位（市级为指定办，不可退单）', 'cases.dispatch', DispatchBody, (c) => [
+    { field: 'leadUnitId', id: c.leadUnitId },
+    ...c.cooperatingUnitIds.map((id, i) => ({ field: `cooperatingUnitIds.${i}`, id })),
+  ]);
+  command('accept', 'accept', '签收：被派单位联络员确认责任', 'cases.accept', AcceptBody);
+  command('reject', 'reject', '退单：被派单位联络员说明理由（至少 5 个字）', 'cases.reject', RejectBody);
+  command('resolve', 'resolve', '办结：牵头单位联络员或直接办理人提交办理结果', 'cases.resolve', ResolveBody);
+  command('callback', 'callback', '回访：登记诉求人评价（不满意则重新办理）', 'cases.callback', CallbackBody);
+
+  return router;
+}
+
+async function assertUnitsExist(db: Db, named: { field: string; id: string }[]): Promise<void> {
+  const found = new Set((await getUnits(db, named.map((n) => n.id))).filter((u) => u.active).map((u) => u.id));
+  const missing = named.filter((n) => !found.has(n.id));
+  if (missing.length) throw ApiError.validation(missing.map((n) => ({ field: n.field, message: `责任单位不存在或已停用：${n.id}` })));
+}
+
+/** The workflow of a finished case is gone; its last state still says why nothing more can happen. */
+async function endedCaseConflict(db: Db, id: string, action: string): Promise<ApiError> {
+  const state: CaseState | null = await getCaseState(db, id);
+  if (!state) return ApiError.notFound('案件');
+  const r = invalidState(state, action);
+  return new ApiError(409, 'INVALID_STATE', r.message, [], { status: state.status });
+}

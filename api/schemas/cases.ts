@@ -1,0 +1,152 @@
+import { attachmentKinds, caseStatuses, channels, handlingModes, ratings, requestTypes, slaClasses, tiers, urgencies } from '../../workflows/domain';
+import { Instant, text } from './common';
+import { z } from './zod';
+
+const id = (example: string) => z.string().trim().min(1).max(64).openapi({ example });
+
+export const OpenCaseBody = z
+  .strictObject({
+    requestType: z.enum(requestTypes),
+    category: id('cable-sagging'),
+    title: text(100).openapi({ example: '东大线通信线缆下垂' }),
+    description: text(4000).openapi({ example: '东大线沿途通信线缆严重下垂，最低处距地面仅3米，对过往货车构成威胁。' }),
+    urgency: z.enum(urgencies),
+    channel: z.enum(channels),
+    location: z.strictObject({
+      communityId: id('410581106201'),
+      gridId: id('410581106201-01').optional(),
+      address: text(300).openapi({ example: '东岗镇岩峪村东大线' }),
+      lat: z.number().min(-90).max(90).optional(),
+      lng: z.number().min(-180).max(180).optional(),
+    }),
+    reporter: z.strictObject({
+      name: text(50).optional(),
+      phone: z.string().trim().regex(/^\+?[0-9-]{5,20}$/, '电话号码格式不正确').optional(),
+    }),
+    attachments: z.array(z.strictObject({ url: z.url().max(2000), kind: z.enum(attachmentKinds) })).max(20).optional(),
+  })
+  .openapi('OpenCaseRequest');
+
+export const HandleDirectlyBody = z.strictObject({ note: text(2000) }).openapi('HandleDirectlyRequest');
+
+export const DispatchBody = z
+  .strictObject({
+    leadUnitId: id('unit-mobile'),
+    cooperatingUnitIds: z.array(id('unit-telecom')).max(20).default([]),
+    note: text(2000).optional(),
+  })
+  .openapi('DispatchRequest');
+
+export const AcceptBody = z.strictObject({ note: text(2000).optional() }).openapi('AcceptRequest');
+export const RejectBody = z.strictObject({ reason: text(2000, 5) }).openapi('RejectRequest');
+export const ResolveBody = z
+  .strictObject({
+    summary: text(4000),
+    evidence: z.array(z.url().max(2000)).max(20).default([]),
+    explainedUnresolved: z.boolean().default(false),
+  })
+  .openapi('ResolveRequest');
+export const CallbackBody = z
+  .strictObject({ rating: z.enum(ratings), comment: text(2000).optional() })
+  .openapi('CallbackRequest');
+
+const Assignment = z.object({
+  unitId: z.string(),
+  role: z.enum(['lead', 'cooperating']),
+  state: z.enum(['pending', 'accepted', 'rejected']),
+  active: z.boolean().openapi({ description: '牵头单位退单后，该轮派单的记录保留但不再有效' }),
+  tier: z.enum(tiers),
+  assignedAt: Instant,
+  respondBy: Instant.nullable(),
+  decidedAt: Instant.nullable(),
+  reason: z.string().nullable(),
+  note: z.string().nullable(),
+});
+
+const TimelineEntry = z
+  .object({
+    seq: z.number().int(),
+    type: z.string().openapi({ example: 'dispatched' }),
+    at: Instant,
+    actor: z.object({ userId: z.string(), displayName: z.string(), role: z.string(), unitId: z.string().nullable() }).nullable(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .openapi('TimelineEntry');
+
+export const CaseBody = z
+  .object({
+    id: z.string().openapi({ example: '20261123000001' }),
+    caseNo: z.string(),
+    status: z.enum(caseStatuses),
+    tier: z.enum(tiers),
+    mode: z.enum(handlingModes).nullable(),
+    requestType: z.enum(requestTypes),
+    category: z.string(),
+    urgency: z.enum(urgencies),
+    slaClass: z.enum(slaClasses),
+    title: z.string(),
+    description: z.string(),
+    channel: z.enum(channels),
+    location: z.object({
+      communityId: z.string(),
+      streetId: z.string(),
+      cityId: z.string(),
+      gridId: z.string().nullable().optional(),
+      address: z.string(),
+      lat: z.number().nullable().optional(),
+      lng: z.number().nullable().optional(),
+    }),
+    reporter: z.object({ name: z.string().nullable().optional(), phone: z.string().nullable().optional() }).openapi({
+      description: '无权查看时电话显示为 138****5678，姓名只显示姓',
+    }),
+    attachments: z.array(z.object({ url: z.string(), kind: z.enum(attachmentKinds) })),
+    assignments: z.array(Assignment),
+    deadlines: z.object({
+      triageBy: Instant.nullable().optional(),
+      respondBy: Instant.nullable().optional(),
+      resolveBy: Instant.nullable().optional(),
+      callbackBy: Instant.nullable().optional(),
+    }),
+    overdue: z.boolean(),
+    escalations: z.array(
+      z.object({ from: z.enum(tiers), to: z.enum(tiers), cause: z.enum(['deadline', 'manual', 'dispute']), at: Instant, reason: z.string().nullable().optional() }),
+    ),
+    resolution: z
+      .object({ summary: z.string(), evidence: z.array(z.string()), explainedUnresolved: z.boolean(), at: Instant })
+      .nullable(),
+    reopenCount: z.number().int(),
+    rating: z.enum(ratings).nullable(),
+    createdAt: Instant,
+    dispatchedAt: Instant.nullable(),
+    resolvedAt: Instant.nullable(),
+    closedAt: Instant.nullable(),
+    updatedAt: Instant,
+    version: z.number().int(),
+    timeline: z.array(TimelineEntry).optional().openapi({ description: '仅在 GET /cases/:id 中返回' }),
+  })
+  .openapi('Case');
+
+const optionalBool = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true')
+  .optional();
+
+export const ListCasesQuery = z
+  .strictObject({
+    status: z.enum(caseStatuses).optional(),
+    tier: z.enum(tiers).optional(),
+    mode: z.enum(handlingModes).optional(),
+    unitId: id('unit-mobile').optional(),
+    streetId: id('410581001').optional(),
+    communityId: id('410581001001').optional(),
+    category: id('road-damage').optional(),
+    overdue: optionalBool,
+    q: z.string().trim().min(1).max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(500).optional(),
+  })
+  .openapi('ListCasesQuery');
+
+export const CaseList = z.object({ items: z.array(CaseBody), nextCursor: z.string().nullable() }).openapi('CaseList');
+
+export const CaseIdParams = z.object({ id: z.string().regex(/^[0-9]{8,20}$/, '案件编号格式不正确').openapi({ example: '20261123000001' }) });

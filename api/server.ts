@@ -1,0 +1,36 @@
+import { Client, Connection } from '@temporalio/client';
+import { EnvError, loadEnv } from '../config/env';
+import { createLogger } from '../config/logger';
+import { createDb } from '../db/connection';
+import { createApp } from './app';
+import { CaseGateway } from './case-gateway';
+
+/** The API process: `node --import tsx api/server.ts` (or `node dist/api/server.js` in the image). */
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const log = createLogger({ level: env.LOG_LEVEL, name: 'api' });
+  if (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS) {
+    throw new EnvError('API 需要 DATABASE_URL 和 TEMPORAL_ADDRESS（npm start 会自动设置）');
+  }
+  const db = createDb(env.DATABASE_URL);
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const gateway = new CaseGateway(client, env.TEMPORAL_TASK_QUEUE, env.WORKFLOW_CALL_TIMEOUT_MS);
+  const app = createApp({ db, gateway, log, trustProxy: env.TRUST_PROXY });
+  const server = app.listen(env.PORT, env.HOST, () => log.info({ port: env.PORT, host: env.HOST }, 'API listening'));
+
+  const stop = (signal: string) => {
+    log.info({ signal }, 'API stopping');
+    server.close(() => {
+      void Promise.all([db.destroy(), connection.close()]).finally(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof EnvError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,178 @@
+import type { Knex } from 'knex';
+import type { CaseEvent, CaseState } from '../../workflows/domain';
+
+export interface CaseFilter {
+  status?: string;
+  tier?: string;
+  mode?: string;
+  unitId?: string;
+  streetId?: string;
+  communityId?: string;
+  category?: string;
+  overdue?: boolean;
+  q?: string;
+}
+
+/** What part of the read model a caller may see: a jurisdiction subtree, or the cases a unit is assigned. */
+export type CaseScope = { kind: 'all' } | { kind: 'jurisdiction'; path: string } | { kind: 'unit'; unitId: string };
+
+export interface TimelineRow {
+  seq: number;
+  type: string;
+  at: string;
+  actor: { userId: string; displayName: string; role: string; unitId: string | null } | null;
+  data: Record<string, unknown>;
+}
+
+const leadUnitOf = (state: CaseState): string | null =>
+  state.assignments.find((a) => a.active && a.role === 'lead')?.unitId ?? null;
+
+/**
+ * Upserts the case row and appends its new events. Guarded by `version`, so a retried or late projection
+ * never overwrites a newer one, and events are keyed by (case, seq), so sending one twice is harmless.
+ */
+export async function saveCaseProjection(db: Knex, state: CaseState, events: CaseEvent[]): Promise<void> {
+  const row = {
+    id: state.id,
+    case_no: state.caseNo,
+    status: state.status,
+    tier: state.tier,
+    mode: state.mode,
+    request_type: state.requestType,
+    category_id: state.category,
+    urgency: state.urgency,
+    sla_class: state.slaClass,
+    title: state.title,
+    channel: state.channel,
+    community_id: state.location.communityId,
+    street_id: state.location.streetId,
+    city_id: state.location.cityId,
+    grid_id: state.location.gridId ?? null,
+    jurisdiction_path: db('jurisdictions').select('path').where('id', state.location.communityId),
+    lead_unit_id: leadUnitOf(state),
+    unit_ids: [...new Set(state.assignments.map((a) => a.unitId))],
+    overdue: state.overdue,
+    reopen_count: state.reopenCount,
+    rating: state.rating,
+    created_at: state.createdAt,
+    dispatched_at: state.dispatchedAt,
+    resolved_at: state.resolvedAt,
+    closed_at: state.closedAt,
+    updated_at: state.updatedAt,
+    version: state.version,
+    doc: JSON.stringify(state),
+    search_text: [state.caseNo, state.title, state.description, state.location.address].join(' '),
+  };
+  await db.transaction(async (trx) => {
+    await trx('cases')
+      .insert(row)
+      .onConflict('id')
+      .merge()
+      .where('cases.version', '<', state.version);
+    if (events.length > 0) {
+      await trx('case_events')
+        .insert(
+          events.map((e) => {
+            const { seq, type, at, actor, ...data } = e;
+            return {
+              case_id: state.id,
+              seq,
+              type,
+              at,
+              actor_id: actor?.userId ?? null,
+              actor_name: actor?.displayName ?? null,
+              actor_role: actor?.role ?? null,
+              actor_unit_id: actor?.unitId ?? null,
+              data: JSON.stringify(data),
+            };
+          }),
+        )
+        .onConflict(['case_id', 'seq'])
+        .ignore();
+    }
+  });
+}
+
+/** Case numbers read like `20261123000042`: the intake date in Beijing time, then a city-wide sequence. */
+export async function allocateCaseNo(db: Knex, at: Date): Promise<string> {
+  const { rows } = await db.raw<{ rows: { n: string }[] }>("select nextval('case_no_seq')::text as n");
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(at)
+    .replaceAll('-', '');
+  return `${day}${rows[0]!.n.padStart(6, '0')}`;
+}
+
+export async function getCaseState(db: Knex, id: string): Promise<CaseState | null> {
+  const row = await db('cases').select('doc').where({ id }).first();
+  return row ? (row.doc as CaseState) : null;
+}
+
+export async function getCaseScopeInfo(db: Knex, id: string): Promise<{ path: string; unitIds: string[] } | null> {
+  const row = await db('cases').select('jurisdiction_path', 'unit_ids').where({ id }).first();
+  return row ? { path: row.jurisdiction_path, unitIds: row.unit_ids } : null;
+}
+
+export async function getTimeline(db: Knex, caseId: string): Promise<TimelineRow[]> {
+  const rows = await db('case_events').where({ case_id: caseId }).orderBy('seq');
+  return rows.map((r) => ({
+    seq: r.seq,
+    type: r.type,
+    at: new Date(r.at).toISOString(),
+    actor: r.actor_id ? { userId: r.actor_id, displayName: r.actor_name, role: r.actor_role, unitId: r.actor_unit_id } : null,
+    data: r.data,
+  }));
+}
+
+function applyScope(query: Knex.QueryBuilder, scope: CaseScope): Knex.QueryBuilder {
+  if (scope.kind === 'jurisdiction') return query.where('jurisdiction_path', 'like', `${scope.path}%`);
+  if (scope.kind === 'unit') return query.whereRaw('unit_ids @> ?::text[]', [[scope.unitId]]);
+  return query;
+}
+
+interface Cursor {
+  createdAt: string;
+  id: string;
+}
+
+const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+export function decodeCursor(cursor: string): Cursor | null {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return typeof parsed?.createdAt === 'string' && typeof parsed?.id === 'string' && !Number.isNaN(Date.parse(parsed.createdAt))
+      ? parsed
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Newest first, keyset-paginated so deep pages cost the same as the first. */
+export async function listCases(
+  db: Knex,
+  filter: CaseFilter,
+  scope: CaseScope,
+  page: { limit: number; cursor?: Cursor | null },
+): Promise<{ items: CaseState[]; nextCursor: string | null }> {
+  let query = applyScope(db('cases').select('doc', 'created_at', 'id'), scope);
+  const equal: [keyof CaseFilter, string][] = [
+    ['status', 'status'],
+    ['tier', 'tier'],
+    ['mode', 'mode'],
+    ['streetId', 'street_id'],
+    ['communityId', 'community_id'],
+    ['category', 'category_id'],
+  ];
+  for (const [key, column] of equal) if (filter[key] !== undefined) query = query.where(column, filter[key] as string);
+  if (filter.unitId) query = query.whereRaw('unit_ids @> ?::text[]', [[filter.unitId]]);
+  if (filter.overdue !== undefined) query = query.where('overdue', filter.overdue);
+  if (filter.q) query = query.whereRaw("search_text ilike '%' || ? || '%'", [filter.q.replace(/[\\%_]/g, '\\$&')]);
+  if (page.cursor) query = query.whereRaw('(created_at, id) < (?::timestamptz, ?)', [page.cursor.createdAt, page.cursor.id]);
+  const rows = await query.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.limit + 1);
+  const items = rows.slice(0, page.limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map((r: { doc: CaseState }) => r.doc),
+    nextCursor: rows.length > page.limit && last ? encodeCursor({ createdAt: new Date(last.created_at).toISOString(), id: last.id }) : null,
+  };
+}

@@ -1,0 +1,47 @@
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { EnvError, loadEnv } from '../config/env';
+import { createDb, Db } from '../db/connection';
+
+export interface CaseWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  db: Db;
+  /** A prebuilt workflow bundle (tests build one per run); otherwise the workflows are bundled at start. */
+  workflowBundlePath?: string;
+}
+
+/** The case worker: the case workflow plus its activities, bound to PostgreSQL. */
+export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
+  const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundlePath
+    ? { workflowBundle: { codePath: options.workflowBundlePath } }
+    : { workflowsPath: require.resolve('../workflows') };
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities({ db: options.db }),
+    ...workflows,
+  });
+}
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  if (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS) {
+    throw new EnvError('worker 需要 DATABASE_URL 和 TEMPORAL_ADDRESS（npm start 会自动设置）');
+  }
+  const db = createDb(env.DATABASE_URL);
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const worker = await createCaseWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, db });
+  // Worker.run handles SIGINT/SIGTERM itself: it drains in-flight tasks, then resolves.
+  await worker.run();
+  await Promise.all([db.destroy(), connection.close()]);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err instanceof EnvError ? err.message : err);
+    process.exit(1);
+  });
+}

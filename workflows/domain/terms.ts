@@ -1,0 +1,74 @@
+/**
+ * The one place where the Chinese terms users see map to the English names the code uses.
+ * Everything a person reads (errors, alerts, UI labels) takes its words from here.
+ */
+export const caseStatuses = ['triage', 'dispatched', 'in_progress', 'resolved', 'closed', 'withdrawn', 'merged'] as const;
+export type CaseStatus = (typeof caseStatuses)[number];
+
+export const tiers = ['community', 'street', 'city'] as const;
+export type Tier = (typeof tiers)[number];
+
+export const handlingModes = ['direct', 'negotiated', 'designated'] as const;
+export type HandlingMode = (typeof handlingModes)[number];
+
+export const requestTypes = ['consultation', 'help', 'complaint', 'report', 'suggestion'] as const;
+export type RequestType = (typeof requestTypes)[number];
+
+export const channels = ['hotline', 'miniProgram', 'gridPatrol', 'socialMedia', 'app', 'walkIn', 'open311'] as const;
+export type Channel = (typeof channels)[number];
+
+export const urgencies = ['urgent', 'normal'] as const;
+export type Urgency = (typeof urgencies)[number];
+
+export const slaClasses = ['urgent', 'utility', 'general', 'complex'] as const;
+export type SlaClassName = (typeof slaClasses)[number];
+
+export const ratings = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const;
+export type Rating = (typeof ratings)[number];
+
+export const roles = ['clerk', 'gridWorker', 'dispatcher', 'liaison', 'supervisor', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+export const attachmentKinds = ['image', 'video', 'audio', 'document'] as const;
+export type AttachmentKind = (typeof attachmentKinds)[number];
+
+export const zh = {
+  status: {
+    triage: '待分派',
+    dispatched: '已派单',
+    in_progress: '办理中',
+    resolved: '已办结待回访',
+    closed: '已结案',
+    withdrawn: '已撤回',
+    merged: '已并单',
+  } satisfies Record<CaseStatus, string>,
+  tier: { community: '社区（村）', street: '街道（乡镇）', city: '市接诉即办平台' } satisfies Record<Tier, string>,
+  mode: { direct: '直接办', negotiated: '商定办', designated: '指定办' } satisfies Record<HandlingMode, string>,
+  requestType: {
+    consultation: '咨询',
+    help: '求助',
+    complaint: '投诉',
+    report: '举报',
+    suggestion: '建议',
+  } satisfies Record<RequestType, string>,
+  channel: {
+    hotline: '12345热线',
+    miniProgram: '小程序随手拍',
+    gridPatrol: '网格巡查',
+    socialMedia: '网络媒体',
+    app: '城市APP',
+    walkIn: '来访',
+    open311: 'Open311',
+  } satisfies Record<Channel, string>,
+  rating: { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' } satisfies Record<Rating, string>,
+  role: {
+    clerk: '受理员',
+    gridWorker: '网格员',
+    dispatcher: '调度员',
+    liaison: '部门联络员',
+    supervisor: '督办人员',
+    admin: '系统管理员',
+  } satisfies Record<Role, string>,
+  assignmentRole: { lead: '牵头单位', cooperating: '协办单位' },
+  assignmentState: { pending: '待签收', accepted: '已签收', rejected: '已退单' },
+} as const;

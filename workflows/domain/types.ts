@@ -1,0 +1,134 @@
+import type {
+  AttachmentKind,
+  CaseStatus,
+  Channel,
+  HandlingMode,
+  Rating,
+  RequestType,
+  Role,
+  SlaClassName,
+  Tier,
+  Urgency,
+} from './terms';
+
+/** Instants are ISO 8601 strings so that state stays plain JSON (queries, continue-as-new, projection). */
+export type Instant = string;
+
+/** Who issued a command, as the API authenticated them. */
+export interface Actor {
+  userId: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  /** The jurisdiction node the user works for (absent for liaisons). */
+  jurisdictionId?: string | null;
+  /** Materialized path of that node, e.g. `/410581/410581001/`, to test "at or below". */
+  jurisdictionPath?: string | null;
+  /** The unit a liaison speaks for. */
+  unitId?: string | null;
+}
+
+/** Where the case is, resolved at intake from the community up to the city: escalation climbs these ids. */
+export interface CaseLocation {
+  communityId: string;
+  streetId: string;
+  cityId: string;
+  gridId?: string | null;
+  address: string;
+  lat?: number | null;
+  lng?: number | null;
+}
+
+export interface Reporter {
+  name?: string | null;
+  phone?: string | null;
+}
+
+export interface Attachment {
+  url: string;
+  kind: AttachmentKind;
+}
+
+export type AssignmentRole = 'lead' | 'cooperating';
+export type AssignmentState = 'pending' | 'accepted' | 'rejected';
+
+export interface Assignment {
+  unitId: string;
+  role: AssignmentRole;
+  state: AssignmentState;
+  /** False once its dispatch round ended (the lead unit rejected it): kept for the record. */
+  active: boolean;
+  /** The tier that dispatched it (a rejection goes back to that tier's dispatcher). */
+  tier: Tier;
+  assignedAt: Instant;
+  respondBy?: Instant | null;
+  decidedAt?: Instant | null;
+  decidedBy?: string | null;
+  reason?: string | null;
+  note?: string | null;
+}
+
+export interface Deadlines {
+  triageBy?: Instant | null;
+  respondBy?: Instant | null;
+  resolveBy?: Instant | null;
+  callbackBy?: Instant | null;
+}
+
+export interface Escalation {
+  from: Tier;
+  to: Tier;
+  cause: 'deadline' | 'manual' | 'dispute';
+  at: Instant;
+  reason?: string | null;
+}
+
+export interface Resolution {
+  summary: string;
+  evidence: string[];
+  explainedUnresolved: boolean;
+  by: string;
+  at: Instant;
+}
+
+export interface Callback {
+  rating: Rating;
+  comment?: string | null;
+  by: string;
+  at: Instant;
+}
+
+export interface CaseState {
+  id: string;
+  caseNo: string;
+  status: CaseStatus;
+  tier: Tier;
+  mode: HandlingMode | null;
+  requestType: RequestType;
+  category: string;
+  urgency: Urgency;
+  slaClass: SlaClassName;
+  title: string;
+  description: string;
+  channel: Channel;
+  location: CaseLocation;
+  reporter: Reporter;
+  attachments: Attachment[];
+  assignments: Assignment[];
+  deadlines: Deadlines;
+  overdue: boolean;
+  escalations: Escalation[];
+  /** Who handles a case handled directly (直接办): they also resolve it. */
+  directHandler: { userId: string; note: string } | null;
+  resolution: Resolution | null;
+  callbacks: Callback[];
+  reopenCount: number;
+  rating: Rating | null;
+  createdAt: Instant;
+  dispatchedAt: Instant | null;
+  resolvedAt: Instant | null;
+  closedAt: Instant | null;
+  updatedAt: Instant;
+  /** Bumped by every event; the projection only ever moves forward on it. */
+  version: number;
+}

@@ -1,0 +1,52 @@
+/**
+ * The case workflow's messages, shared by the workflow and its clients (API, CLI, tests) without pulling
+ * in workflow code. One Update per user command; a refused one fails its validator and never enters history.
+ */
+import { defineSearchAttributeKey, SearchAttributeType, UpdateDefinition } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor, CaseCommandName, CaseCommands, CaseEvent, CaseIntake, CaseState } from './domain';
+
+export const caseWorkflowType = 'caseWorkflow';
+
+export const workflowIdForCase = (caseId: string): string => `case-${caseId}`;
+
+export interface CaseWorkflowInput {
+  intake: CaseIntake;
+  openedBy: Actor;
+}
+
+/** A case as the workflow knows it: current state plus its timeline. */
+export interface CaseSnapshot {
+  state: CaseState;
+  timeline: CaseEvent[];
+}
+
+export interface CommandEnvelope<K extends CaseCommandName> {
+  actor: Actor;
+  command: CaseCommands[K];
+}
+
+export type CaseUpdate<K extends CaseCommandName> = UpdateDefinition<CaseSnapshot, [CommandEnvelope<K>], K>;
+
+const update = <K extends CaseCommandName>(name: K): CaseUpdate<K> => defineUpdate<CaseSnapshot, [CommandEnvelope<K>], K>(name);
+
+export const caseUpdates: { [K in CaseCommandName]: CaseUpdate<K> } = {
+  handleDirectly: update('handleDirectly'),
+  dispatch: update('dispatch'),
+  accept: update('accept'),
+  reject: update('reject'),
+  resolve: update('resolve'),
+  callback: update('callback'),
+};
+
+/** Sent with the workflow start (update-with-start): answers once the new case is in PostgreSQL. */
+export const caseOpenedUpdate = defineUpdate<CaseSnapshot>('opened');
+
+export const caseSnapshotQuery = defineQuery<CaseSnapshot>('snapshot');
+
+export const searchAttributeKeys = {
+  caseNo: defineSearchAttributeKey('CaseNo', SearchAttributeType.KEYWORD),
+  status: defineSearchAttributeKey('CaseStatus', SearchAttributeType.KEYWORD),
+  tier: defineSearchAttributeKey('CaseTier', SearchAttributeType.KEYWORD),
+  communityId: defineSearchAttributeKey('CaseCommunityId', SearchAttributeType.KEYWORD),
+};
