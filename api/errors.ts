@@ -1,6 +1,12 @@
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, ServiceError, isGrpcServiceError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from '../config/logger';
 
@@ -81,6 +87,8 @@ export function toApiError(err: unknown): ApiError {
     }
   }
   if (err instanceof WorkflowNotFoundError) return ApiError.notFound('案件');
+  // No answer in time (server down, or no worker polling): the call may be retried with the same Idempotency-Key.
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return ApiError.unavailable('案件处理服务（Temporal）');
   if (err instanceof ServiceError || isGrpcServiceError(err)) return ApiError.unavailable('Temporal 工作流服务');
   if (e?.code && pgUnavailableCodes.has(e.code)) return ApiError.unavailable('数据库');
   if (e?.message?.includes('Timeout acquiring a connection')) return ApiError.unavailable('数据库');

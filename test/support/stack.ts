@@ -1,0 +1,111 @@
+/**
+ * A whole jiesu stack inside one test file: a real worker on its own task queue, the real Express app on
+ * an ephemeral port, against the run's real Temporal dev server and PostgreSQL database (global setup).
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createApp } from '../../api/app';
+import { CaseGateway } from '../../api/case-gateway';
+import { createLogger } from '../../config/logger';
+import { createDb, Db } from '../../db/connection';
+import { getUserByUsername, issueToken } from '../../db/queries/users';
+import { createCaseWorker } from '../../scripts/worker';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestStack {
+  baseUrl: string;
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  /** A fresh token for a seeded (or test-created) user. */
+  tokenFor(username: string): Promise<string>;
+  /** The "act" client: returns every status, never throws on 4xx/5xx. */
+  call<T = any>(method: string, path: string, options?: { as?: string; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  stop(): Promise<void>;
+}
+
+export function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run tests through \`npm test\` (jest global setup provides it)`);
+  return value;
+}
+
+export async function startTestStack(options: { gatewayTimeoutMs?: number } = {}): Promise<TestStack> {
+  const address = requireEnv('TEMPORAL_ADDRESS');
+  const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+  const db = createDb(requireEnv('DATABASE_URL'), { max: 5 });
+  const taskQueue = `test-${randomUUID()}`;
+
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker: Worker = await createCaseWorker({
+    connection: nativeConnection,
+    namespace,
+    taskQueue,
+    db,
+    workflowBundlePath: requireEnv('JIESU_WORKFLOW_BUNDLE'),
+  });
+  const running = worker.run();
+
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
+  const gateway = new CaseGateway(client, taskQueue, options.gatewayTimeoutMs ?? 15_000);
+  const app = createApp({ db, gateway, log: createLogger({ level: 'silent', name: 'test' }) });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const tokens = new Map<string, string>();
+  const tokenFor = async (username: string): Promise<string> => {
+    const cached = tokens.get(username);
+    if (cached) return cached;
+    const user = await getUserByUsername(db, username);
+    if (!user) throw new Error(`no user ${username}`);
+    const { token } = await issueToken(db, user.id, { label: 'test' });
+    tokens.set(username, token);
+    return token;
+  };
+
+  const call: TestStack['call'] = async (method, path, opts = {}) => {
+    const token = opts.token ?? (opts.as ? await tokenFor(opts.as) : undefined);
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | undefined = opts.rawBody;
+    if (opts.body !== undefined) body = JSON.stringify(opts.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON (e.g. /docs); the raw text stays
+    }
+    return { status: res.status, body: parsed as any, headers: res.headers };
+  };
+
+  return {
+    baseUrl,
+    db,
+    client,
+    taskQueue,
+    tokenFor,
+    call,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+      await db.destroy();
+    },
+  };
+}
