@@ -15,7 +15,8 @@ const marker = `坏输入-${Date.now()}`;
 const cableIntake = (over: Record<string, unknown> = {}) => baseIntake({ description: `${marker} 线缆下垂`, ...over });
 
 async function countCasesAndWorkflows(): Promise<[number, number]> {
-  const [{ count }] = await stack.db('cases').where('search_text', 'like', `%${marker}%`).count<{ count: string }[]>('* as count');
+  const rows = await stack.db('cases').where('search_text', 'like', `%${marker}%`).count<{ count: string }[]>('* as count');
+  const count = rows[0]?.count ?? '0';
   let workflows = 0;
   for await (const _ of stack.client.workflow.list({ query: `TaskQueue = "${stack.taskQueue}"` })) workflows++;
   return [Number(count), workflows];

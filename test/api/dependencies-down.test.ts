@@ -46,7 +46,7 @@ describe('when a dependency is down, the API answers 503 and writes nothing', ()
         body: JSON.stringify(cableIntake({ title })),
       });
       expect(res.status).toBe(503);
-      expect((await res.json()).error.code).toBe('UNAVAILABLE');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAVAILABLE');
       expect(await db('cases').where({ title }).first()).toBeUndefined();
       const ready = await fetch(`${app.url}/readyz`);
       expect(ready.status).toBe(503);
@@ -62,7 +62,7 @@ describe('when a dependency is down, the API answers 503 and writes nothing', ()
     try {
       const res = await fetch(`${app.url}/api/v1/cases`, { headers: { authorization: 'Bearer jsu_whatever' } });
       expect(res.status).toBe(503);
-      expect((await res.json()).error.message).toContain('数据库');
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain('数据库');
       expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
       expect(await (await fetch(`${app.url}/readyz`)).json()).toMatchObject({ postgres: 'down', temporal: 'ok' });
     } finally {

@@ -1,0 +1,130 @@
+/**
+ * The case workflow on a real Temporal dev server, driven through its Updates (no HTTP), with the real
+ * projection into PostgreSQL. With RECORD_HISTORIES=1 each path's history is saved as a replay fixture.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { CaseGateway } from '../../api/case-gateway';
+import { demo } from '../../db/seeds/demo-city';
+import type { Actor, CaseIntake } from '../../workflows/domain';
+import { workflowIdForCase } from '../../workflows/messages';
+import { allocateCaseNo, getCaseState, getTimeline } from '../../db/queries/cases';
+import { startTestStack, TestStack } from '../support/stack';
+
+let stack: TestStack;
+let gateway: CaseGateway;
+beforeAll(async () => {
+  stack = await startTestStack();
+  gateway = new CaseGateway(stack.client, stack.taskQueue, 15_000);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const actor = (username: string, over: Partial<Actor>): Actor => ({
+  userId: `id-${username}`,
+  username,
+  displayName: username,
+  role: 'clerk',
+  ...over,
+});
+const clerk = actor('clerk', { role: 'clerk', jurisdictionId: demo.cityId, jurisdictionPath: `/${demo.cityId}/` });
+const dispatcher = actor('dispatcher-community', {
+  role: 'dispatcher',
+  jurisdictionId: demo.communities.xiaochi,
+  jurisdictionPath: `/${demo.cityId}/${demo.streets.kaiyuan}/${demo.communities.xiaochi}/`,
+});
+const liaison = (unitId: string) => actor(`liaison-${unitId}`, { role: 'liaison', unitId });
+
+async function newIntake(): Promise<CaseIntake> {
+  const id = await allocateCaseNo(stack.db, new Date());
+  return {
+    id,
+    caseNo: id,
+    requestType: 'report',
+    category: demo.categories.cableSagging,
+    slaClass: 'general',
+    urgency: 'normal',
+    title: '工作流测试：线缆下垂',
+    description: '最低处距地面仅3米',
+    channel: 'gridPatrol',
+    location: { communityId: demo.communities.xiaochi, streetId: demo.streets.kaiyuan, cityId: demo.cityId, address: '和谐路' },
+    reporter: { phone: '13800005678' },
+    attachments: [],
+  };
+}
+
+async function record(name: string, caseId: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await stack.client.workflow.getHandle(workflowIdForCase(caseId)).fetchHistory();
+  await fs.writeFile(path.join(__dirname, '..', 'fixtures', 'histories', `${name}.json`), historyToJSON(history));
+}
+
+async function expectRefused(promise: Promise<unknown>, type: string): Promise<void> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect((err as WorkflowUpdateFailedError).cause).toBeInstanceOf(ApplicationFailure);
+  expect(((err as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe(type);
+}
+
+describe('the case workflow', () => {
+  it('dispatch → accept → resolve → satisfied: completes, and refused updates never enter its history', async () => {
+    const intake = await newIntake();
+    const opened = await gateway.open({ intake, openedBy: clerk });
+    expect(opened?.state).toMatchObject({ status: 'triage', version: 1 });
+
+    await expectRefused(gateway.command(intake.id, 'accept', { actor: liaison('unit-mobile'), command: {} }), 'INVALID_STATE');
+    await expectRefused(
+      gateway.command(intake.id, 'dispatch', { actor: liaison('unit-mobile'), command: { leadUnitId: 'unit-mobile', cooperatingUnitIds: [] } }),
+      'FORBIDDEN',
+    );
+    await gateway.command(intake.id, 'dispatch', { actor: dispatcher, command: { leadUnitId: 'unit-mobile', cooperatingUnitIds: ['unit-telecom'] } });
+    await expectRefused(gateway.command(intake.id, 'resolve', { actor: liaison('unit-mobile'), command: { summary: 'x', evidence: [], explainedUnresolved: false } }), 'INVALID_STATE');
+    await gateway.command(intake.id, 'accept', { actor: liaison('unit-telecom'), command: {} });
+    await gateway.command(intake.id, 'accept', { actor: liaison('unit-mobile'), command: { note: '已联系诉求人' } });
+    await gateway.command(intake.id, 'resolve', {
+      actor: liaison('unit-mobile'),
+      command: { summary: '线缆已抬升', evidence: [], explainedUnresolved: false },
+    });
+    const closed = await gateway.command(intake.id, 'callback', { actor: clerk, command: { rating: 'satisfied' } });
+    expect(closed.state).toMatchObject({ status: 'closed', version: 6 });
+
+    const handle = stack.client.workflow.getHandle(workflowIdForCase(intake.id));
+    await handle.result();
+    const history = await handle.fetchHistory();
+    const accepted = history.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+    // opened + 5 commands; the three refused ones were rejected by their validators before acceptance.
+    expect(accepted).toHaveLength(6);
+
+    // The projection is complete and in order.
+    expect((await getCaseState(stack.db, intake.id))?.status).toBe('closed');
+    expect((await getTimeline(stack.db, intake.id)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    await record('dispatch-accept-resolve-close', intake.id);
+  });
+
+  it('reject → re-dispatch → accept: the rejected round stays on record', async () => {
+    const intake = await newIntake();
+    await gateway.open({ intake, openedBy: clerk });
+    await gateway.command(intake.id, 'dispatch', { actor: dispatcher, command: { leadUnitId: 'unit-mobile', cooperatingUnitIds: [] } });
+    const back = await gateway.command(intake.id, 'reject', { actor: liaison('unit-mobile'), command: { reason: '产权属于电信公司' } });
+    expect(back.state.status).toBe('triage');
+    await gateway.command(intake.id, 'dispatch', { actor: dispatcher, command: { leadUnitId: 'unit-telecom', cooperatingUnitIds: [] } });
+    const accepted = await gateway.command(intake.id, 'accept', { actor: liaison('unit-telecom'), command: {} });
+    expect(accepted.state.assignments.map((a) => `${a.unitId}:${a.state}`)).toEqual(['unit-mobile:rejected', 'unit-telecom:accepted']);
+    await record('reject-redispatch-accept', intake.id);
+  });
+
+  it('when the same intake is started twice, then the second start finds the running case (no duplicate)', async () => {
+    const intake = await newIntake();
+    const first = await gateway.open({ intake, openedBy: clerk });
+    const second = await gateway.open({ intake: { ...intake, title: '重复提交' }, openedBy: clerk });
+    expect(second?.state.title).toBe(first?.state.title);
+    expect(second?.state.version).toBe(1);
+  });
+});
