@@ -31,6 +31,8 @@ export interface SlaPolicy {
   /** Fraction of the time allowed after which a warning (预警) goes out. */
   warnAt: number;
   basis: SlaBasis;
+  /** Basis of the callback window: working days unless a drill sets elapsed time. */
+  callbackBasis?: SlaBasis;
 }
 
 export function isSlaClass(value: unknown): value is SlaClass {

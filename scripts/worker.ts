@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { OfficeHours, parseOfficeHours } from '../activities/calendar/deadline-arithmetic';
 import { EnvError, loadEnv } from '../config/env';
 import { createDb, Db } from '../db/connection';
 
@@ -8,6 +9,7 @@ export interface CaseWorkerOptions {
   namespace: string;
   taskQueue: string;
   db: Db;
+  officeHours: OfficeHours;
   /** A prebuilt workflow bundle (tests build one per run); otherwise the workflows are bundled at start. */
   workflowBundlePath?: string;
 }
@@ -21,7 +23,7 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ db: options.db }),
+    activities: createActivities({ db: options.db, officeHours: options.officeHours }),
     ...workflows,
   });
 }
@@ -33,7 +35,13 @@ async function main(): Promise<void> {
   }
   const db = createDb(env.DATABASE_URL);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  const worker = await createCaseWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, db });
+  const worker = await createCaseWorker({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    db,
+    officeHours: parseOfficeHours(env.OFFICE_HOURS),
+  });
   // Worker.run handles SIGINT/SIGTERM itself: it drains in-flight tasks, then resolves.
   await worker.run();
   await Promise.all([db.destroy(), connection.close()]);

@@ -1,19 +1,28 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
+import type { ClockActivities, ClockPlanRequest } from '../activities/clocks';
 import type { ProjectionActivities } from '../activities/projection';
-import { CaseCommand, CaseCommandName, caseCommandNames, CaseRecord, decide, execute, isFinished, openCase, Rejection } from './domain';
 import {
-  CaseSnapshot,
-  CaseWorkflowInput,
-  caseOpenedUpdate,
-  caseSnapshotQuery,
-  caseUpdates,
-  CommandEnvelope,
-  searchAttributeKeys,
-} from './messages';
+  CaseCommand,
+  CaseCommandName,
+  caseCommandNames,
+  CaseRecord,
+  CaseState,
+  clocksAwaitingPlan,
+  decide,
+  execute,
+  isFinished,
+  nextWakeAt,
+  openCase,
+  recordSystemEvents,
+  Rejection,
+  tick,
+} from './domain';
+import { CaseSnapshot, CaseWorkflowInput, caseOpenedUpdate, caseSnapshotQuery, caseUpdates, CommandEnvelope, searchAttributeKeys } from './messages';
 
-// Projection is short, idempotent and on the hot path of every command: a local activity saves a task round trip.
-const { projectCase } = wf.proxyLocalActivities<ProjectionActivities>({
+// Projection and deadline planning are short, idempotent and on the path of every command:
+// local activities save a task round trip each, and their results are still recorded in history.
+const { projectCase, planClocks } = wf.proxyLocalActivities<ProjectionActivities & ClockActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
 });
@@ -25,9 +34,21 @@ const now = (): string => new Date().toISOString();
 const refusal = (rejection: Rejection): wf.ApplicationFailure =>
   wf.ApplicationFailure.create({ type: rejection.code, message: rejection.message, details: [rejection], nonRetryable: true });
 
+const planRequests = (state: CaseState): ClockPlanRequest[] =>
+  clocksAwaitingPlan(state).map((c) => ({
+    clockId: c.id,
+    kind: c.kind,
+    slaClass: state.slaClass,
+    from: c.plan!.from,
+    duration: c.plan!.duration ?? null,
+    shift: c.plan!.shift ?? null,
+    currentDue: c.due,
+  }));
+
 /**
- * One case, from intake to its end. A thin shell: the rules live in `./domain`; this wires Updates to them,
- * keeps the search attributes current and projects every new version into PostgreSQL before it answers.
+ * One case, from intake to its end. A thin shell: the rules live in `./domain`; this wires Updates to
+ * them, plans the clocks they start, lets time pass (warnings, missed deadlines, escalation) and projects
+ * every new version into PostgreSQL before a caller gets its answer.
  */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   let record: CaseRecord = openCase(input.intake, input.openedBy, now());
@@ -41,12 +62,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       { key: searchAttributeKeys.tier, value: record.state.tier },
       { key: searchAttributeKeys.communityId, value: record.state.location.communityId },
     ]);
-  publishSearchAttributes();
 
-  /** Callers answer only once what they changed is readable from PostgreSQL (read-your-writes for the API). */
+  /** Callers answer only once what they changed (and the deadlines it set) is readable from PostgreSQL. */
   const projected = async (): Promise<CaseSnapshot> => {
     const version = record.state.version;
-    await wf.condition(() => projectedVersion >= version);
+    await wf.condition(() => projectedVersion >= version && clocksAwaitingPlan(record.state).length === 0);
     return snapshot();
   };
 
@@ -62,7 +82,6 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
         const result = execute(record, toCommand(envelope), envelope.actor, now());
         if (!result.ok) throw refusal(result.rejection);
         record = result.record;
-        publishSearchAttributes();
         return projected();
       },
       {
@@ -75,12 +94,29 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   };
   caseCommandNames.forEach(register);
 
-  // The single writer of this case's rows: projects each new version in order until the case has ended.
+  // The single writer of this case's deadlines and rows: one loop, so nothing here ever interleaves.
   for (;;) {
-    await wf.condition(() => record.state.version > projectedVersion);
-    const target = record;
-    await projectCase({ state: target.state, events: target.events.filter((e) => e.seq > projectedVersion) });
-    projectedVersion = target.state.version;
+    const wakeAt = nextWakeAt(record.state);
+    const wait = wakeAt === null ? undefined : Date.parse(wakeAt) - Date.now();
+    const pending = () => record.state.version > projectedVersion || clocksAwaitingPlan(record.state).length > 0;
+    if (wait === undefined) await wf.condition(pending);
+    else if (wait > 0) await wf.condition(pending, wait);
+
+    const timed = tick(record.state, now());
+    if (timed.length > 0) record = recordSystemEvents(record, timed, now());
+
+    const requests = planRequests(record.state);
+    if (requests.length > 0) {
+      const plans = await planClocks(requests);
+      record = recordSystemEvents(record, [{ type: 'clocks_planned', plans }], now());
+    }
+
+    if (record.state.version > projectedVersion) {
+      const target = record;
+      publishSearchAttributes();
+      await projectCase({ state: target.state, events: target.events.filter((e) => e.seq > projectedVersion) });
+      projectedVersion = target.state.version;
+    }
     if (isFinished(record.state) && projectedVersion === record.state.version) break;
   }
   await wf.condition(wf.allHandlersFinished);

@@ -4,6 +4,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType, UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { caseCommandNames } from './domain/commands';
 import type { Actor, CaseCommandName, CaseCommands, CaseEvent, CaseIntake, CaseState } from './domain';
 
 export const caseWorkflowType = 'caseWorkflow';
@@ -30,13 +31,8 @@ export type CaseUpdate<K extends CaseCommandName> = UpdateDefinition<CaseSnapsho
 
 const update = <K extends CaseCommandName>(name: K): CaseUpdate<K> => defineUpdate<CaseSnapshot, [CommandEnvelope<K>], K>(name);
 
-export const caseUpdates: { [K in CaseCommandName]: CaseUpdate<K> } = {
-  handleDirectly: update('handleDirectly'),
-  dispatch: update('dispatch'),
-  accept: update('accept'),
-  reject: update('reject'),
-  resolve: update('resolve'),
-  callback: update('callback'),
+export const caseUpdates = Object.fromEntries(caseCommandNames.map((name) => [name, update(name)])) as {
+  [K in CaseCommandName]: CaseUpdate<K>;
 };
 
 /** Sent with the workflow start (update-with-start): answers once the new case is in PostgreSQL. */

@@ -20,6 +20,7 @@ interface SlaPolicyRow {
   repeat_overdue: string;
   warn_at: string; // numeric comes back from pg as a string
   basis: SlaBasis;
+  callback_basis: SlaBasis;
   updated_at: Date;
   updated_by: string | null;
 }
@@ -33,6 +34,7 @@ const columns = [
   'repeat_overdue',
   'warn_at',
   'basis',
+  'callback_basis',
   'updated_at',
   'updated_by',
 ];
@@ -47,13 +49,14 @@ function toRecord(row: SlaPolicyRow): SlaPolicyRecord {
     repeatOverdue: row.repeat_overdue,
     warnAt: Number(row.warn_at),
     basis: row.basis,
+    callbackBasis: row.callback_basis,
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,
   };
 }
 
 function fromDefault(slaClass: SlaClass): SlaPolicyRecord {
-  return { ...defaultSlaPolicies[slaClass], slaClass, updatedAt: null, updatedBy: null };
+  return { callbackBasis: 'working', ...defaultSlaPolicies[slaClass], slaClass, updatedAt: null, updatedBy: null };
 }
 
 /**
@@ -87,6 +90,7 @@ export async function putSlaPolicy(
     repeat_overdue: policy.repeatOverdue ?? defaultSlaPolicies[slaClass].repeatOverdue,
     warn_at: policy.warnAt,
     basis: policy.basis,
+    callback_basis: policy.callbackBasis ?? 'working',
     updated_at: db.fn.now(),
     updated_by: updatedBy,
   };

@@ -13,6 +13,7 @@ import { createLogger } from '../../config/logger';
 import { createDb, Db } from '../../db/connection';
 import { getUserByUsername, issueToken } from '../../db/queries/users';
 import { createCaseWorker } from '../../scripts/worker';
+import { defaultOfficeHoursText, parseOfficeHours } from '../../activities/calendar/deadline-arithmetic';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -51,6 +52,7 @@ export async function startTestStack(options: { gatewayTimeoutMs?: number } = {}
     taskQueue,
     db,
     workflowBundlePath: requireEnv('JIESU_WORKFLOW_BUNDLE'),
+    officeHours: parseOfficeHours(defaultOfficeHoursText),
   });
   const running = worker.run();
 

@@ -38,3 +38,10 @@ export function execute(record: CaseRecord, command: CaseCommand, actor: Actor, 
   for (const data of decision.events) next = append(next, data, actorRef(actor), at);
   return { ok: true, record: next, events: next.events.slice(record.events.length) };
 }
+
+/** Appends what the system itself decided (timers, planned deadlines): no actor on the timeline. */
+export function recordSystemEvents(record: CaseRecord, events: CaseEventData[], at: Instant): CaseRecord {
+  let next = record;
+  for (const data of events) next = append(next, data, null, at);
+  return next;
+}

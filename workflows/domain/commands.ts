@@ -4,10 +4,25 @@ import type { Rating } from './terms';
 export interface CaseCommands {
   handleDirectly: { note: string };
   dispatch: { leadUnitId: string; cooperatingUnitIds: string[]; note?: string | null };
+  recordAgreement: {
+    leadUnitId: string;
+    cooperatingUnitIds: string[];
+    participants: { name: string; unitId?: string | null; role?: string | null }[];
+    plan: string;
+    costSharing?: string | null;
+  };
   accept: { note?: string | null };
   reject: { reason: string };
+  noteProgress: { note: string };
+  requestExtension: { duration: string; reason: string };
+  decideExtension: { approve: boolean; note?: string | null };
+  pause: { reason: string };
+  resume: { note?: string | null };
   resolve: { summary: string; evidence: string[]; explainedUnresolved: boolean };
   callback: { rating: Rating; comment?: string | null };
+  escalate: { reason: string };
+  withdraw: { reason: string };
+  merge: { intoCaseId: string };
 }
 
 export type CaseCommandName = keyof CaseCommands;
@@ -15,10 +30,19 @@ export type CaseCommandName = keyof CaseCommands;
 export const caseCommandNames = [
   'handleDirectly',
   'dispatch',
+  'recordAgreement',
   'accept',
   'reject',
+  'noteProgress',
+  'requestExtension',
+  'decideExtension',
+  'pause',
+  'resume',
   'resolve',
   'callback',
+  'escalate',
+  'withdraw',
+  'merge',
 ] as const satisfies readonly CaseCommandName[];
 
 export type CaseCommand = { [K in CaseCommandName]: { type: K } & CaseCommands[K] }[CaseCommandName];

@@ -1,7 +1,9 @@
-import type { CaseCommand } from './commands';
+import { nextTier, tierNode } from './clocks';
+import type { CaseCommand, CaseCommands } from './commands';
 import type { CaseEventData } from './events';
 import { forbidden, invalid, invalidState, Rejection } from './rejection';
-import { zh } from './terms';
+import { durationDays } from './duration';
+import { CaseStatus, tiers, zh } from './terms';
 import type { Actor, Assignment, CaseState } from './types';
 
 export type Decision = { ok: true; events: CaseEventData[] } | { ok: false; rejection: Rejection };
@@ -9,23 +11,223 @@ export type Decision = { ok: true; events: CaseEventData[] } | { ok: false; reje
 const accept = (...events: CaseEventData[]): Decision => ({ ok: true, events });
 const refuse = (rejection: Rejection): Decision => ({ ok: false, rejection });
 
-/** The jurisdiction node whose dispatcher acts for the case at its current tier. */
-export function tierNodeId(state: CaseState): string {
-  const { communityId, streetId, cityId } = state.location;
-  return state.tier === 'community' ? communityId : state.tier === 'street' ? streetId : cityId;
-}
+/** Extensions: at most this many days more, once (DOMAIN.md §5, Shandong). */
+export const maxExtensionDays = 10;
+
+export { tierNode };
 
 function isAtOrBelow(actor: Actor, nodeId: string): boolean {
   return actor.jurisdictionId === nodeId || (actor.jurisdictionPath ?? '').includes(`/${nodeId}/`);
 }
 
-/** Assignments of the current dispatch round: a lead's rejection ends a round. */
-export function activeAssignments(state: CaseState): Assignment[] {
-  return state.assignments.filter((a) => a.active);
+/** The actor works at a tier node above or at the case's place (their subtree holds the case). */
+const scopeHoldsCase = (actor: Actor, state: CaseState): boolean =>
+  [state.location.communityId, state.location.streetId, state.location.cityId].includes(actor.jurisdictionId ?? '');
+
+/** Assignments of the current dispatch round: a lead's rejection or a new dispatch ends a round. */
+export const activeAssignments = (state: CaseState): Assignment[] => state.assignments.filter((a) => a.active);
+
+const leadAssignment = (state: CaseState): Assignment | undefined => activeAssignments(state).find((a) => a.role === 'lead');
+
+const isLeadLiaison = (actor: Actor, state: CaseState): boolean => {
+  const lead = leadAssignment(state);
+  return actor.role === 'liaison' && lead?.state === 'accepted' && lead.unitId === actor.unitId;
+};
+
+const isTierDispatcher = (actor: Actor, state: CaseState): boolean =>
+  actor.role === 'dispatcher' && actor.jurisdictionId === tierNode(state);
+
+const finished: ReadonlySet<CaseStatus> = new Set(['closed', 'withdrawn', 'merged']);
+
+/** A case may be (re)dispatched while it waits for triage, or after it climbed above the tier of its current round. */
+function mayDispatch(state: CaseState): boolean {
+  if (state.status === 'triage') return true;
+  const round = activeAssignments(state)[0];
+  return (state.status === 'dispatched' || state.status === 'in_progress') && round !== undefined && round.tier !== state.tier;
 }
 
-function leadAssignment(state: CaseState): Assignment | undefined {
-  return activeAssignments(state).find((a) => a.role === 'lead');
+function unitList(leadUnitId: string, cooperating: string[]): Rejection | null {
+  if (cooperating.includes(leadUnitId)) return invalid('cooperatingUnitIds', '牵头单位不能同时是协办单位');
+  if (new Set(cooperating).size !== cooperating.length) return invalid('cooperatingUnitIds', '协办单位不能重复');
+  return null;
+}
+
+type Rule<K extends keyof CaseCommands> = (state: CaseState, command: CaseCommands[K], actor: Actor) => Decision;
+
+const rules: { [K in keyof CaseCommands]: Rule<K> } = {
+  handleDirectly(state, command, actor) {
+    if (state.status !== 'triage') return refuse(invalidState(state, '直接办理'));
+    if (state.tier !== 'community') return refuse(invalidState(state, '在街道或市级直接办理（直接办仅限社区）'));
+    const mayHandle =
+      (actor.role === 'dispatcher' && actor.jurisdictionId === state.location.communityId) ||
+      (actor.role === 'gridWorker' && isAtOrBelow(actor, state.location.communityId));
+    if (!mayHandle) return refuse(forbidden('只有本社区的调度员或网格员可以直接办理此案件'));
+    return accept({ type: 'handled_directly', note: command.note });
+  },
+
+  dispatch(state, command, actor) {
+    if (!mayDispatch(state)) return refuse(invalidState(state, '派单'));
+    if (!isTierDispatcher(actor, state)) return refuse(forbidden(`只有${zh.tier[state.tier]}的调度员可以派单`));
+    const bad = unitList(command.leadUnitId, command.cooperatingUnitIds);
+    if (bad) return refuse(bad);
+    return accept({
+      type: 'dispatched',
+      leadUnitId: command.leadUnitId,
+      cooperatingUnitIds: command.cooperatingUnitIds,
+      designated: state.tier === 'city',
+      note: command.note ?? null,
+    });
+  },
+
+  recordAgreement(state, command, actor) {
+    if (!mayDispatch(state)) return refuse(invalidState(state, '登记商定办协议'));
+    if (!isTierDispatcher(actor, state)) return refuse(forbidden(`只有${zh.tier[state.tier]}的调度员可以登记商定办`));
+    const bad = unitList(command.leadUnitId, command.cooperatingUnitIds);
+    if (bad) return refuse(bad);
+    if (command.participants.length === 0) return refuse(invalid('participants', '商定办至少需要一名参会人'));
+    return accept({
+      type: 'agreement_recorded',
+      leadUnitId: command.leadUnitId,
+      cooperatingUnitIds: command.cooperatingUnitIds,
+      participants: command.participants,
+      plan: command.plan,
+      costSharing: command.costSharing ?? null,
+    });
+  },
+
+  accept: (state, command, actor) => decideResponsibility(state, actor, 'accept', command.note ?? null),
+  reject: (state, command, actor) => decideResponsibility(state, actor, 'reject', command.reason),
+
+  noteProgress(state, command, actor) {
+    if (state.status !== 'in_progress') return refuse(invalidState(state, '反馈办理进展'));
+    if (!isLeadLiaison(actor, state) && state.directHandler?.userId !== actor.userId) {
+      return refuse(forbidden('只有牵头单位联络员或直接办理人可以反馈进展'));
+    }
+    return accept({ type: 'progress_noted', note: command.note });
+  },
+
+  requestExtension(state, command, actor) {
+    if (state.status !== 'in_progress') return refuse(invalidState(state, '申请延期'));
+    if (!isLeadLiaison(actor, state)) return refuse(forbidden('只有牵头单位联络员可以申请延期'));
+    if (state.extension?.state === 'pending') return refuse({ code: 'INVALID_STATE', message: '已有待审批的延期申请', status: state.status });
+    if (state.extensions.some((e) => e.state === 'approved')) {
+      return refuse({ code: 'INVALID_STATE', message: '每件案件只能延期一次，已批准过延期', status: state.status });
+    }
+    const days = durationDays(command.duration);
+    if (days === null || days <= 0) return refuse(invalid('duration', '延期时长格式不正确（ISO 8601，如 P3D）'));
+    if (days > maxExtensionDays) return refuse(invalid('duration', `延期最多 ${maxExtensionDays} 天`));
+    return accept({ type: 'extension_requested', duration: command.duration, reason: command.reason });
+  },
+
+  decideExtension(state, command, actor) {
+    if (state.extension?.state !== 'pending') return refuse({ code: 'INVALID_STATE', message: '没有待审批的延期申请', status: state.status });
+    if (actor.role !== 'supervisor' || !scopeHoldsCase(actor, state)) return refuse(forbidden('只有案件所在辖区的督办人员可以审批延期'));
+    return accept({ type: 'extension_decided', approve: command.approve, note: command.note ?? null });
+  },
+
+  pause(state, command, actor) {
+    if (state.status !== 'in_progress') return refuse(invalidState(state, '暂停计时（待补充材料）'));
+    if (state.paused) return refuse({ code: 'INVALID_STATE', message: '案件已在等待补充材料', status: state.status });
+    if (!isLeadLiaison(actor, state) && state.directHandler?.userId !== actor.userId) {
+      return refuse(forbidden('只有牵头单位联络员或直接办理人可以暂停计时'));
+    }
+    return accept({ type: 'paused', reason: command.reason });
+  },
+
+  resume(state, command, actor) {
+    if (!state.paused) return refuse({ code: 'INVALID_STATE', message: '案件未处于等待补充材料状态', status: state.status });
+    if (!isLeadLiaison(actor, state) && state.directHandler?.userId !== actor.userId && actor.role !== 'clerk') {
+      return refuse(forbidden('只有牵头单位联络员、直接办理人或受理员可以恢复计时'));
+    }
+    return accept({ type: 'resumed', note: command.note ?? null });
+  },
+
+  resolve(state, command, actor) {
+    if (state.status !== 'in_progress') return refuse(invalidState(state, '办结'));
+    if (!isLeadLiaison(actor, state) && state.directHandler?.userId !== actor.userId) {
+      return refuse(forbidden('只有牵头单位联络员或直接办理人可以办结'));
+    }
+    const resumed: CaseEventData[] = state.paused ? [{ type: 'resumed', note: '办结时结束等待' }] : [];
+    return accept(...resumed, { type: 'resolved', summary: command.summary, evidence: command.evidence, explainedUnresolved: command.explainedUnresolved });
+  },
+
+  callback(state, command, actor) {
+    if (state.status !== 'resolved') return refuse(invalidState(state, '登记回访'));
+    if (actor.role !== 'clerk') return refuse(forbidden('只有受理员可以登记回访结果'));
+    return accept({ type: 'callback_recorded', rating: command.rating, comment: command.comment ?? null });
+  },
+
+  escalate(state, command, actor) {
+    if (finished.has(state.status) || state.status === 'resolved') return refuse(invalidState(state, '升级（吹哨）'));
+    const up = nextTier(state.tier);
+    if (!up) return refuse({ code: 'INVALID_STATE', message: '案件已在市接诉即办平台，无法继续升级', status: state.status });
+    // The current tier, or a tier above it, may blow the whistle (吹哨); a tier the case already left may not.
+    const fromHere = tiers.slice(tiers.indexOf(state.tier)).map((t) => tierNode(state, t));
+    const mayEscalate = (actor.role === 'dispatcher' || actor.role === 'supervisor') && fromHere.includes(actor.jurisdictionId ?? '');
+    if (!mayEscalate) return refuse(forbidden(`只有${zh.tier[state.tier]}的调度员或督办人员可以升级`));
+    return accept(
+      { type: 'escalated', from: state.tier, to: up, cause: 'manual', reason: command.reason },
+      escalationAlert(state, up, `由${zh.tier[state.tier]}吹哨升级：${command.reason}`),
+    );
+  },
+
+  withdraw(state, command, actor) {
+    if (finished.has(state.status)) return refuse(invalidState(state, '撤回'));
+    if (actor.role !== 'clerk') return refuse(forbidden('只有受理员可以登记诉求人撤回'));
+    return accept({ type: 'withdrawn', reason: command.reason });
+  },
+
+  merge(state, command, actor) {
+    if (finished.has(state.status) || state.status === 'resolved') return refuse(invalidState(state, '并单'));
+    if (command.intoCaseId === state.id) return refuse(invalid('intoCaseId', '不能并入案件自身'));
+    if (actor.role !== 'dispatcher' || !scopeHoldsCase(actor, state)) return refuse(forbidden('只有案件所在辖区的调度员可以并单'));
+    return accept({ type: 'merged', intoCaseId: command.intoCaseId });
+  },
+};
+
+function escalationAlert(state: CaseState, to: CaseState['tier'], message: string): CaseEventData {
+  return {
+    type: 'alert_raised',
+    alert: { type: 'escalated', tier: to, jurisdictionId: tierNode(state, to), message: `案件 ${state.caseNo}「${state.title}」${message}` },
+  };
+}
+
+function decideResponsibility(state: CaseState, actor: Actor, choice: 'accept' | 'reject', text: string | null): Decision {
+  const verb = choice === 'accept' ? '签收' : '退单';
+  if (state.status !== 'dispatched' && state.status !== 'in_progress') return refuse(invalidState(state, verb));
+  const mine = activeAssignments(state).find((a) => a.unitId === actor.unitId);
+  if (actor.role !== 'liaison' || !mine) return refuse(forbidden('只有被派单位的联络员可以签收或退单'));
+  if (mine.state !== 'pending') {
+    return refuse({ code: 'INVALID_STATE', message: `本单位已${zh.assignmentState[mine.state]}，不能重复${verb}`, status: state.status });
+  }
+  const late = state.clocks.some((c) => c.kind === 'respond' && c.unitId === mine.unitId && c.stoppedAt === null && c.missedAt !== null);
+  if (choice === 'accept') return accept({ type: 'assignment_accepted', unitId: mine.unitId, note: text, late });
+  if (state.mode === 'designated') {
+    return refuse({ code: 'INVALID_STATE', message: '指定办案件由市级平台指定，责任单位不能退单', status: state.status });
+  }
+  const reason = (text ?? '').trim();
+  if (reason.length < 5) return refuse(invalid('reason', '退单理由至少 5 个字'));
+  const rejected: CaseEventData = { type: 'assignment_rejected', unitId: mine.unitId, reason, late };
+  const dispatchAlert: CaseEventData = {
+    type: 'alert_raised',
+    alert: {
+      type: 'rejected',
+      tier: mine.tier,
+      jurisdictionId: tierNode(state, mine.tier),
+      unitId: mine.unitId,
+      message: `案件 ${state.caseNo}「${state.title}」被退单：${reason}`,
+    },
+  };
+  if (mine.role !== 'lead') return accept(rejected, dispatchAlert);
+  // A second lead rejection, or one at the street, is a responsibility dispute (派单争议) for the tier above.
+  const up = nextTier(state.tier);
+  const dispute = up !== null && (state.leadRejections >= 1 || mine.tier === 'street');
+  if (!dispute) return accept(rejected, dispatchAlert);
+  return accept(
+    rejected,
+    { type: 'escalated', from: state.tier, to: up, cause: 'dispute', reason: `派单争议：${reason}` },
+    escalationAlert(state, up, `派单争议，升级至${zh.tier[up]}：${reason}`),
+  );
 }
 
 /**
@@ -33,77 +235,6 @@ function leadAssignment(state: CaseState): Assignment | undefined {
  * Pure and deterministic; the workflow's update validators and handlers both call it.
  */
 export function decide(state: CaseState, command: CaseCommand, actor: Actor): Decision {
-  switch (command.type) {
-    case 'handleDirectly': {
-      if (state.status !== 'triage') return refuse(invalidState(state, '直接办理'));
-      if (state.tier !== 'community') return refuse(invalidState(state, '在街道或市级直接办理（直接办仅限社区）'));
-      const mayHandle =
-        (actor.role === 'dispatcher' && actor.jurisdictionId === state.location.communityId) ||
-        (actor.role === 'gridWorker' && isAtOrBelow(actor, state.location.communityId));
-      if (!mayHandle) return refuse(forbidden('只有本社区的调度员或网格员可以直接办理此案件'));
-      return accept({ type: 'handled_directly', note: command.note });
-    }
-
-    case 'dispatch': {
-      if (state.status !== 'triage') return refuse(invalidState(state, '派单'));
-      if (actor.role !== 'dispatcher' || actor.jurisdictionId !== tierNodeId(state)) {
-        return refuse(forbidden(`只有${zh.tier[state.tier]}的调度员可以派单`));
-      }
-      const cooperating = command.cooperatingUnitIds;
-      if (cooperating.includes(command.leadUnitId)) {
-        return refuse(invalid('cooperatingUnitIds', '牵头单位不能同时是协办单位'));
-      }
-      if (new Set(cooperating).size !== cooperating.length) {
-        return refuse(invalid('cooperatingUnitIds', '协办单位不能重复'));
-      }
-      return accept({
-        type: 'dispatched',
-        leadUnitId: command.leadUnitId,
-        cooperatingUnitIds: cooperating,
-        designated: state.tier === 'city',
-        note: command.note ?? null,
-      });
-    }
-
-    case 'accept':
-    case 'reject': {
-      const verb = command.type === 'accept' ? '签收' : '退单';
-      if (state.status !== 'dispatched' && state.status !== 'in_progress') return refuse(invalidState(state, verb));
-      const mine = activeAssignments(state).find((a) => a.unitId === actor.unitId);
-      if (actor.role !== 'liaison' || !mine) return refuse(forbidden('只有被派单位的联络员可以签收或退单'));
-      if (mine.state !== 'pending') {
-        return refuse({
-          code: 'INVALID_STATE',
-          message: `本单位已${zh.assignmentState[mine.state]}，不能重复${verb}`,
-          status: state.status,
-        });
-      }
-      if (command.type === 'accept') return accept({ type: 'assignment_accepted', unitId: mine.unitId, note: command.note ?? null });
-      if (state.mode === 'designated') {
-        return refuse({ code: 'INVALID_STATE', message: '指定办案件由市级平台指定，责任单位不能退单', status: state.status });
-      }
-      if (command.reason.trim().length < 5) return refuse(invalid('reason', '退单理由至少 5 个字'));
-      return accept({ type: 'assignment_rejected', unitId: mine.unitId, reason: command.reason.trim() });
-    }
-
-    case 'resolve': {
-      if (state.status !== 'in_progress') return refuse(invalidState(state, '办结'));
-      const lead = leadAssignment(state);
-      const isLeadLiaison = actor.role === 'liaison' && lead?.state === 'accepted' && lead.unitId === actor.unitId;
-      const isDirectHandler = state.directHandler?.userId === actor.userId;
-      if (!isLeadLiaison && !isDirectHandler) return refuse(forbidden('只有牵头单位联络员或直接办理人可以办结'));
-      return accept({
-        type: 'resolved',
-        summary: command.summary,
-        evidence: command.evidence,
-        explainedUnresolved: command.explainedUnresolved,
-      });
-    }
-
-    case 'callback': {
-      if (state.status !== 'resolved') return refuse(invalidState(state, '登记回访'));
-      if (actor.role !== 'clerk') return refuse(forbidden('只有受理员可以登记回访结果'));
-      return accept({ type: 'callback_recorded', rating: command.rating, comment: command.comment ?? null });
-    }
-  }
+  const { type, ...payload } = command;
+  return (rules[type] as Rule<typeof type>)(state, payload as never, actor);
 }

@@ -1,5 +1,5 @@
-import type { CaseLocation, Attachment, Instant, Reporter } from './types';
-import type { Channel, Rating, RequestType, Role, SlaClassName, Urgency } from './terms';
+import type { Agreement, CaseLocation, Attachment, Instant, Reporter } from './types';
+import type { AlertType, Channel, Rating, RequestType, Role, SlaClassName, Tier, Urgency } from './terms';
 
 /** Everything intake knows about a new case, already validated and with its location resolved. */
 export interface CaseIntake {
@@ -17,7 +17,7 @@ export interface CaseIntake {
   attachments: Attachment[];
 }
 
-/** Who did it, as recorded on the timeline. */
+/** Who did it, as recorded on the timeline; null for the system (timers). */
 export interface ActorRef {
   userId: string;
   username: string;
@@ -26,15 +26,45 @@ export interface ActorRef {
   unitId?: string | null;
 }
 
+export interface AlertData {
+  type: AlertType;
+  /** The tier whose supervisors and dispatchers it is for. */
+  tier: Tier;
+  jurisdictionId: string;
+  unitId?: string | null;
+  deadline?: Instant | null;
+  message: string;
+}
+
+export interface ClockPlan {
+  clockId: string;
+  due: Instant;
+  warnAt: Instant | null;
+}
+
 /** What happened to a case; the timeline is the list of these. */
 export type CaseEventData =
   | { type: 'case_opened'; intake: CaseIntake }
   | { type: 'handled_directly'; note: string }
   | { type: 'dispatched'; leadUnitId: string; cooperatingUnitIds: string[]; designated: boolean; note: string | null }
-  | { type: 'assignment_accepted'; unitId: string; note: string | null }
-  | { type: 'assignment_rejected'; unitId: string; reason: string }
+  | ({ type: 'agreement_recorded'; leadUnitId: string; cooperatingUnitIds: string[] } & Omit<Agreement, 'at'>)
+  | { type: 'assignment_accepted'; unitId: string; note: string | null; late: boolean }
+  | { type: 'assignment_rejected'; unitId: string; reason: string; late: boolean }
+  | { type: 'progress_noted'; note: string }
+  | { type: 'extension_requested'; duration: string; reason: string }
+  | { type: 'extension_decided'; approve: boolean; note: string | null }
+  | { type: 'paused'; reason: string }
+  | { type: 'resumed'; note: string | null }
   | { type: 'resolved'; summary: string; evidence: string[]; explainedUnresolved: boolean }
-  | { type: 'callback_recorded'; rating: Rating; comment: string | null };
+  | { type: 'callback_recorded'; rating: Rating; comment: string | null }
+  | { type: 'callback_window_expired' }
+  | { type: 'escalated'; from: Tier; to: Tier; cause: 'deadline' | 'manual' | 'dispute'; reason: string }
+  | { type: 'withdrawn'; reason: string }
+  | { type: 'merged'; intoCaseId: string }
+  | { type: 'clocks_planned'; plans: ClockPlan[] }
+  | { type: 'clock_warned'; clockId: string }
+  | { type: 'clock_missed'; clockId: string }
+  | { type: 'alert_raised'; alert: AlertData };
 
 export type CaseEventType = CaseEventData['type'];
 

@@ -1,8 +1,9 @@
+import { deadlinesOf, isOverdue, isRunning, maxPause, newClock, stopClocks } from './clocks';
 import type { CaseEvent, CaseIntake } from './events';
-import type { Assignment, CaseState } from './types';
+import type { Assignment, CaseState, Clock } from './types';
 
 export function initialState(intake: CaseIntake, at: string): CaseState {
-  return {
+  const state: CaseState = {
     ...intake,
     status: 'triage',
     tier: 'community',
@@ -11,6 +12,17 @@ export function initialState(intake: CaseIntake, at: string): CaseState {
     deadlines: {},
     overdue: false,
     escalations: [],
+    clocks: [],
+    extensions: [],
+    extension: null,
+    agreement: null,
+    paused: null,
+    firstFeedbackAt: null,
+    progressNotes: 0,
+    leadRejections: 0,
+    mergedInto: null,
+    endReason: null,
+    notRated: false,
     directHandler: null,
     resolution: null,
     callbacks: [],
@@ -23,101 +35,236 @@ export function initialState(intake: CaseIntake, at: string): CaseState {
     updatedAt: at,
     version: 0,
   };
+  return { ...state, clocks: [newClock(state, 'triage', at)] };
 }
+
+const withClock = (state: CaseState, kind: Clock['kind'], at: string, extra: Partial<Clock> = {}): CaseState => ({
+  ...state,
+  clocks: [...state.clocks, newClock(state, kind, at, extra)],
+});
+
+const stop = (state: CaseState, which: (c: Clock) => boolean, at: string): CaseState => ({ ...state, clocks: stopClocks(state.clocks, which, at) });
+
+const updateClock = (state: CaseState, id: string, change: Partial<Clock>): CaseState => ({
+  ...state,
+  clocks: state.clocks.map((c) => (c.id === id ? { ...c, ...change } : c)),
+});
+
+const runningResolve = (state: CaseState): Clock | undefined => state.clocks.find((c) => c.kind === 'resolve' && isRunning(c));
 
 const updateAssignment = (state: CaseState, unitId: string, change: Partial<Assignment>): Assignment[] =>
   state.assignments.map((a) => (a.active && a.unitId === unitId ? { ...a, ...change } : a));
 
-/** The state after an event. Total over events; never refuses (refusing is `decide`'s job). */
-export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
-  if (event.type === 'case_opened') return { ...initialState(event.intake, event.at), version: event.seq };
-  if (!state) throw new Error(`event ${event.type} before case_opened`);
-  const next = { ...state, version: event.seq, updatedAt: event.at };
+/** A new round of assignments: the previous round ends, each unit's respond clock starts, the resolve clock starts once. */
+function startRound(state: CaseState, at: string, leadUnitId: string, cooperating: string[], accepted: boolean, actorId: string | null): CaseState {
+  const assign = (unitId: string, role: Assignment['role']): Assignment => ({
+    unitId,
+    role,
+    state: accepted ? 'accepted' : 'pending',
+    active: true,
+    tier: state.tier,
+    assignedAt: at,
+    respondBy: null,
+    decidedAt: accepted ? at : null,
+    decidedBy: accepted ? actorId : null,
+    reason: null,
+    note: null,
+  });
+  let next: CaseState = {
+    ...state,
+    dispatchedAt: state.dispatchedAt ?? at,
+    assignments: [
+      ...state.assignments.map((a) => ({ ...a, active: false })),
+      assign(leadUnitId, 'lead'),
+      ...cooperating.map((id) => assign(id, 'cooperating')),
+    ],
+  };
+  next = stop(next, (c) => c.kind === 'triage' || c.kind === 'respond', at);
+  if (!accepted) for (const unitId of [leadUnitId, ...cooperating]) next = withClock(next, 'respond', at, { unitId });
+  if (!runningResolve(next)) next = withClock(next, 'resolve', at);
+  return next;
+}
 
+/** The state after an event, before derived fields. Total over events; never refuses (that is `decide`'s job). */
+function apply(state: CaseState, event: CaseEvent): CaseState {
+  const at = event.at;
+  const by = event.actor?.userId ?? null;
   switch (event.type) {
-    case 'handled_directly':
-      return {
-        ...next,
-        status: 'in_progress',
-        mode: 'direct',
-        dispatchedAt: state.dispatchedAt ?? event.at,
-        directHandler: { userId: event.actor?.userId ?? '', note: event.note },
-      };
+    case 'case_opened':
+      return state;
 
-    case 'dispatched': {
-      const assign = (unitId: string, role: Assignment['role']): Assignment => ({
-        unitId,
-        role,
-        state: 'pending',
-        active: true,
-        tier: state.tier,
-        assignedAt: event.at,
-        respondBy: null,
-        decidedAt: null,
-        decidedBy: null,
-        reason: null,
-        note: null,
-      });
-      return {
-        ...next,
-        status: 'dispatched',
-        mode: event.designated ? 'designated' : null,
-        dispatchedAt: state.dispatchedAt ?? event.at,
-        assignments: [
-          ...state.assignments,
-          assign(event.leadUnitId, 'lead'),
-          ...event.cooperatingUnitIds.map((id) => assign(id, 'cooperating')),
-        ],
-      };
+    case 'handled_directly': {
+      const next = stop(state, (c) => c.kind === 'triage', at);
+      return withClock(
+        { ...next, status: 'in_progress', mode: 'direct', dispatchedAt: state.dispatchedAt ?? at, directHandler: { userId: by ?? '', note: event.note } },
+        'resolve',
+        at,
+      );
     }
 
+    case 'dispatched':
+      return {
+        ...startRound(state, at, event.leadUnitId, event.cooperatingUnitIds, false, by),
+        status: 'dispatched',
+        mode: event.designated ? 'designated' : state.mode === 'direct' ? null : state.mode,
+      };
+
+    case 'agreement_recorded':
+      return {
+        ...startRound(state, at, event.leadUnitId, event.cooperatingUnitIds, true, by),
+        status: 'in_progress',
+        mode: 'negotiated',
+        agreement: { participants: event.participants, plan: event.plan, costSharing: event.costSharing, at },
+      };
+
     case 'assignment_accepted': {
-      const assignments = updateAssignment(state, event.unitId, {
-        state: 'accepted',
-        decidedAt: event.at,
-        decidedBy: event.actor?.userId ?? null,
-        note: event.note,
-      });
+      const assignments = updateAssignment(state, event.unitId, { state: 'accepted', decidedAt: at, decidedBy: by, note: event.note });
       const leadAccepted = assignments.some((a) => a.active && a.role === 'lead' && a.state === 'accepted');
+      const next = stop(state, (c) => c.kind === 'respond' && c.unitId === event.unitId, at);
       return { ...next, assignments, status: leadAccepted && state.status === 'dispatched' ? 'in_progress' : state.status };
     }
 
     case 'assignment_rejected': {
       const rejected = state.assignments.find((a) => a.active && a.unitId === event.unitId);
-      const decided = updateAssignment(state, event.unitId, {
-        state: 'rejected',
-        decidedAt: event.at,
-        decidedBy: event.actor?.userId ?? null,
-        reason: event.reason,
-      });
-      if (rejected?.role !== 'lead') return { ...next, assignments: decided };
-      // The lead unit refused: the round ends and the case goes back to its tier's dispatcher (改派).
-      return { ...next, status: 'triage', assignments: decided.map((a) => ({ ...a, active: false })) };
+      let next: CaseState = {
+        ...stop(state, (c) => c.kind === 'respond' && c.unitId === event.unitId, at),
+        assignments: updateAssignment(state, event.unitId, { state: 'rejected', decidedAt: at, decidedBy: by, reason: event.reason }),
+      };
+      if (rejected?.role !== 'lead') return next;
+      // The lead unit refused: the round ends and the case goes back to its tier's dispatcher (改派) on a fresh triage clock.
+      next = stop(next, (c) => c.kind === 'respond', at);
+      next = { ...next, status: 'triage', leadRejections: state.leadRejections + 1, assignments: next.assignments.map((a) => ({ ...a, active: false })) };
+      return withClock(next, 'triage', at);
     }
 
-    case 'resolved':
-      return {
-        ...next,
-        status: 'resolved',
-        resolvedAt: event.at,
-        resolution: {
-          summary: event.summary,
-          evidence: event.evidence,
-          explainedUnresolved: event.explainedUnresolved,
-          by: event.actor?.userId ?? '',
-          at: event.at,
-        },
+    case 'progress_noted':
+      return { ...state, progressNotes: state.progressNotes + 1, firstFeedbackAt: state.firstFeedbackAt ?? at };
+
+    case 'extension_requested': {
+      const extension = { state: 'pending' as const, duration: event.duration, reason: event.reason, requestedAt: at, requestedBy: by ?? '' };
+      return { ...state, extension };
+    }
+
+    case 'extension_decided': {
+      if (!state.extension) return state;
+      const resolve = runningResolve(state);
+      const decided = {
+        ...state.extension,
+        state: event.approve ? ('approved' as const) : ('refused' as const),
+        decidedAt: at,
+        decidedBy: by,
+        note: event.note,
+        previousResolveBy: resolve?.due ?? null,
       };
+      const next = { ...state, extension: decided, extensions: [...state.extensions, decided] };
+      if (!event.approve || !resolve?.due) return next;
+      // Added to the current deadline on the policy's basis; the planner records the new instant.
+      return updateClock(next, resolve.id, { plan: { from: resolve.due, duration: decided.duration } });
+    }
+
+    case 'paused': {
+      const resolve = runningResolve(state);
+      const next = resolve ? updateClock(state, resolve.id, { pausedAt: at }) : state;
+      return withClock({ ...next, paused: { since: at, reason: event.reason } }, 'pause', at, { plan: { from: at, duration: maxPause } });
+    }
+
+    case 'resumed': {
+      const resolve = runningResolve(state);
+      const since = state.paused?.since ?? at;
+      let next: CaseState = stop({ ...state, paused: null }, (c) => c.kind === 'pause', at);
+      // The resolve deadline moves by the time spent waiting, counted on the policy's basis.
+      if (resolve?.due) next = updateClock(next, resolve.id, { pausedAt: null, plan: { from: at, shift: { from: since, to: at } } });
+      return next;
+    }
+
+    case 'resolved': {
+      const next = stop(state, () => true, at);
+      return withClock(
+        {
+          ...next,
+          status: 'resolved',
+          resolvedAt: at,
+          firstFeedbackAt: state.firstFeedbackAt ?? at,
+          resolution: { summary: event.summary, evidence: event.evidence, explainedUnresolved: event.explainedUnresolved, by: by ?? '', at },
+        },
+        'callback',
+        at,
+      );
+    }
 
     case 'callback_recorded': {
-      const callbacks = [...state.callbacks, { rating: event.rating, comment: event.comment, by: event.actor?.userId ?? '', at: event.at }];
-      if (event.rating === 'unsatisfied') {
-        // Reopened: the unit works on it again; the earlier resolution stays on the timeline.
-        return { ...next, callbacks, rating: event.rating, status: 'in_progress', reopenCount: state.reopenCount + 1, resolution: null, resolvedAt: null };
-      }
-      return { ...next, callbacks, rating: event.rating, status: 'closed', closedAt: event.at };
+      const callbacks = [...state.callbacks, { rating: event.rating, comment: event.comment, by: by ?? '', at }];
+      const next = stop({ ...state, callbacks, rating: event.rating }, (c) => c.kind === 'callback', at);
+      if (event.rating !== 'unsatisfied') return { ...next, status: 'closed', closedAt: at };
+      // Reopened: the unit works on it again on a fresh resolve clock; the earlier resolution stays on the timeline.
+      return withClock({ ...next, status: 'in_progress', reopenCount: state.reopenCount + 1, resolution: null, resolvedAt: null }, 'resolve', at);
     }
+
+    case 'callback_window_expired':
+      return { ...stop(state, () => true, at), status: 'closed', closedAt: at, notRated: true };
+
+    case 'escalated': {
+      const next = stop(
+        { ...state, tier: event.to, escalations: [...state.escalations, { from: event.from, to: event.to, cause: event.cause, at, reason: event.reason }] },
+        (c) => c.kind === 'triage',
+        at,
+      );
+      // Each new tier gets a fresh triage clock; the units' clocks keep running (escalation releases nobody).
+      return withClock(next, 'triage', at);
+    }
+
+    case 'withdrawn':
+      return { ...stop(state, () => true, at), status: 'withdrawn', closedAt: at, endReason: event.reason };
+
+    case 'merged':
+      return { ...stop(state, () => true, at), status: 'merged', closedAt: at, mergedInto: event.intoCaseId, endReason: `并入案件 ${event.intoCaseId}` };
+
+    case 'clocks_planned': {
+      let next = state;
+      for (const p of event.plans) {
+        const clock = next.clocks.find((c) => c.id === p.clockId);
+        // A replanned clock (extension, pause) starts afresh: its warning and miss are judged against the new deadline.
+        if (clock) next = updateClock(next, p.clockId, { due: p.due, warnAt: p.warnAt, plan: null, warned: false, missedAt: null });
+      }
+      return next;
+    }
+
+    case 'clock_warned':
+      return updateClock(state, event.clockId, { warned: true });
+
+    case 'clock_missed': {
+      const clock = state.clocks.find((c) => c.id === event.clockId);
+      // A repeat reminder has done its job once it fired; the others keep running until met.
+      return updateClock(state, event.clockId, { missedAt: at, ...(clock?.kind === 'repeatOverdue' ? { stoppedAt: at } : {}) });
+    }
+
+    case 'alert_raised':
+      return state;
   }
+}
+
+/** Fields that follow from the rest, recomputed after every event so they can never disagree with it. */
+function derive(state: CaseState, at: string): CaseState {
+  let next = state;
+  const overdue = isOverdue(next);
+  const finished = ['resolved', 'closed', 'withdrawn', 'merged'].includes(next.status);
+  const repeating = next.clocks.some((c) => c.kind === 'repeatOverdue' && isRunning(c));
+  // Past the city there is nowhere to climb: remind the city's supervisors while a deadline stays unmet.
+  if (next.tier === 'city' && overdue && !finished && !repeating) next = withClock(next, 'repeatOverdue', at);
+  if (!overdue && repeating) next = stop(next, (c) => c.kind === 'repeatOverdue', at);
+  const respondDue = new Map(next.clocks.filter((c) => c.kind === 'respond' && c.unitId).map((c) => [`${c.unitId}@${c.startedAt}`, c.due]));
+  return {
+    ...next,
+    overdue,
+    deadlines: deadlinesOf(next.clocks),
+    assignments: next.assignments.map((a) => ({ ...a, respondBy: respondDue.get(`${a.unitId}@${a.assignedAt}`) ?? a.respondBy ?? null })),
+  };
+}
+
+export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
+  if (event.type === 'case_opened') return derive({ ...initialState(event.intake, event.at), version: event.seq }, event.at);
+  if (!state) throw new Error(`event ${event.type} before case_opened`);
+  return derive({ ...apply(state, event), version: event.seq, updatedAt: event.at }, event.at);
 }
 
 export const isFinished = (state: CaseState): boolean =>

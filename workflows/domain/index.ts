@@ -7,3 +7,5 @@ export * from './decide';
 export * from './evolve';
 export * from './case-record';
 export * from './sla-class';
+export * from './clocks';
+export * from './duration';

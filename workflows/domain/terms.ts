@@ -32,6 +32,9 @@ export type Role = (typeof roles)[number];
 export const attachmentKinds = ['image', 'video', 'audio', 'document'] as const;
 export type AttachmentKind = (typeof attachmentKinds)[number];
 
+export const alertTypes = ['warning', 'overdue', 'escalated', 'rejected', 'extension_requested'] as const;
+export type AlertType = (typeof alertTypes)[number];
+
 export const zh = {
   status: {
     triage: '待分派',
@@ -71,4 +74,19 @@ export const zh = {
   } satisfies Record<Role, string>,
   assignmentRole: { lead: '牵头单位', cooperating: '协办单位' },
   assignmentState: { pending: '待签收', accepted: '已签收', rejected: '已退单' },
+  clock: {
+    triage: '分派',
+    respond: '签收',
+    resolve: '办结',
+    callback: '回访',
+    repeatOverdue: '督办提醒',
+    pause: '待补充材料',
+  },
+  alert: {
+    warning: '预警',
+    overdue: '超时',
+    escalated: '升级',
+    rejected: '退单',
+    extension_requested: '延期申请',
+  } satisfies Record<AlertType, string>,
 } as const;

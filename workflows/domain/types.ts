@@ -98,6 +98,51 @@ export interface Callback {
   at: Instant;
 }
 
+export type ClockKind = 'triage' | 'respond' | 'resolve' | 'callback' | 'repeatOverdue' | 'pause';
+
+/**
+ * One SLA clock. It is started by an event with `due: null`; the workflow asks an activity to plan it
+ * (policy + calendar) and records the answer, so deadlines are absolute instants in history.
+ */
+export interface Clock {
+  id: string;
+  kind: ClockKind;
+  /** The tier whose deadline it is (escalation climbs from here). */
+  tier: Tier;
+  unitId?: string | null;
+  startedAt: Instant;
+  /** Null until planned. */
+  due: Instant | null;
+  warnAt: Instant | null;
+  /** What to plan: the policy's duration for the kind unless one is given (an extension). */
+  plan: { from: Instant; duration?: string | null; shift?: { from: Instant; to: Instant } | null } | null;
+  warned: boolean;
+  missedAt: Instant | null;
+  stoppedAt: Instant | null;
+  /** Resolve clock only: paused while waiting for the citizen (待补充材料). */
+  pausedAt?: Instant | null;
+}
+
+export interface Extension {
+  state: 'pending' | 'approved' | 'refused';
+  duration: string;
+  reason: string;
+  requestedAt: Instant;
+  requestedBy: string;
+  decidedAt?: Instant | null;
+  decidedBy?: string | null;
+  note?: string | null;
+  /** resolveBy before and after an approval, kept for the record. */
+  previousResolveBy?: Instant | null;
+}
+
+export interface Agreement {
+  participants: { name: string; unitId?: string | null; role?: string | null }[];
+  plan: string;
+  costSharing?: string | null;
+  at: Instant;
+}
+
 export interface CaseState {
   id: string;
   caseNo: string;
@@ -118,6 +163,22 @@ export interface CaseState {
   deadlines: Deadlines;
   overdue: boolean;
   escalations: Escalation[];
+  clocks: Clock[];
+  extensions: Extension[];
+  /** The current extension request, if any (API.md `extension`). */
+  extension: Extension | null;
+  agreement: Agreement | null;
+  /** While waiting for the citizen's information (待补充材料). */
+  paused: { since: Instant; reason: string } | null;
+  /** First feedback of the lead unit (progress note or resolution): the on-time feedback measure. */
+  firstFeedbackAt: Instant | null;
+  progressNotes: number;
+  /** Lead-unit rejections so far: the second one is a dispute (派单争议). */
+  leadRejections: number;
+  mergedInto: string | null;
+  endReason: string | null;
+  /** Closed because nobody rated it within the callback window. */
+  notRated: boolean;
   /** Who handles a case handled directly (直接办): they also resolve it. */
   directHandler: { userId: string; note: string } | null;
   resolution: Resolution | null;
