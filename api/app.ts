@@ -9,13 +9,19 @@ import type { CaseGateway } from './case-gateway';
 import { ApiError, errorHandler } from './errors';
 import { httpMetrics, metricsHandler } from './metrics';
 import { createRegistry, generateOpenApiDocument } from './openapi';
+import { alertRoutes } from './routes/alerts';
 import { caseRoutes } from './routes/cases';
+import type { AlertFeed } from './alert-feed';
 import { referenceRoutes } from './routes/reference';
+import { calendarRoutes } from './routes/calendar';
+import { slaPolicyRoutes } from './routes/sla-policies';
 
 export interface AppDeps {
   db: Db;
   gateway: CaseGateway;
   log: Logger;
+  /** Wakes alert streams (LISTEN/NOTIFY); one per process. */
+  alertFeed: AlertFeed;
   trustProxy?: string;
 }
 
@@ -63,7 +69,10 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(authenticate(db));
   api.use(referenceRoutes({ db }, registry));
+  api.use(calendarRoutes({ db }, registry));
+  api.use(slaPolicyRoutes({ db }, registry));
   api.use(caseRoutes({ db, gateway }, registry));
+  api.use(alertRoutes({ db, feed: deps.alertFeed }, registry));
   app.use('/api/v1', api);
 
   const document = generateOpenApiDocument(registry);

@@ -3,6 +3,7 @@ import { EnvError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createDb } from '../db/connection';
 import { createApp } from './app';
+import { AlertFeed } from './alert-feed';
 import { CaseGateway } from './case-gateway';
 
 /** The API process: `node --import tsx api/server.ts` (or `node dist/api/server.js` in the image). */
@@ -16,11 +17,13 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const gateway = new CaseGateway(client, env.TEMPORAL_TASK_QUEUE, env.WORKFLOW_CALL_TIMEOUT_MS);
-  const app = createApp({ db, gateway, log, trustProxy: env.TRUST_PROXY });
+  const alertFeed = new AlertFeed(env.DATABASE_URL, log);
+  const app = createApp({ db, gateway, log, alertFeed, trustProxy: env.TRUST_PROXY });
   const server = app.listen(env.PORT, env.HOST, () => log.info({ port: env.PORT, host: env.HOST }, 'API listening'));
 
   const stop = (signal: string) => {
     log.info({ signal }, 'API stopping');
+    alertFeed.close();
     server.close(() => {
       void Promise.all([db.destroy(), connection.close()]).finally(() => process.exit(0));
     });

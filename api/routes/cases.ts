@@ -18,7 +18,16 @@ import { ApiError, ErrorDetail } from '../errors';
 import { defineRoute, RouteContext } from '../routing';
 import {
   AcceptBody,
+  AgreementBody,
   CallbackBody,
+  EscalateBody,
+  ExtensionBody,
+  ExtensionDecisionBody,
+  MergeBody,
+  PauseBody,
+  ProgressBody,
+  ResumeBody,
+  WithdrawBody,
   CaseBody,
   CaseIdParams,
   CaseList,
@@ -183,20 +192,32 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway }, registry: Ope
     summary: string,
     permission: Permission,
     body: CommandBodyOf<K>,
-    unitsOf?: (cmd: CaseCommands[K]) => { field: string; id: string }[],
+    options: { unitsOf?: (cmd: CaseCommands[K]) => { field: string; id: string }[]; status?: number; check?: (cmd: CaseCommands[K]) => Promise<void> } = {},
   ) =>
     defineRoute(
       router,
       registry,
-      { method: 'post', path: `/cases/:id/${path}`, summary, tag, permission, params: CaseIdParams, body, responses: caseResponse, errors: [400, 404, 409], idempotent: true },
+      {
+        method: 'post',
+        path: `/cases/:id/${path}`,
+        summary,
+        tag,
+        permission,
+        params: CaseIdParams,
+        body,
+        responses: { [options.status ?? 200]: { description: '案件', schema: CaseBody } },
+        errors: [400, 404, 409],
+        idempotent: true,
+      },
       async (ctx: RouteContext<typeof body, undefined, typeof CaseIdParams>) => {
         const { params, user, idempotencyKey } = ctx;
         const cmd = ctx.body as CaseCommands[K];
         await loadVisibleCase(db, user, params.id);
-        if (unitsOf) await assertUnitsExist(db, unitsOf(cmd));
+        if (options.unitsOf) await assertUnitsExist(db, options.unitsOf(cmd));
+        if (options.check) await options.check(cmd);
         try {
           const snapshot = await gateway.command(params.id, name, { actor: toActor(user), command: cmd }, idempotencyKey);
-          return { status: 200, body: caseView(snapshot.state, user) };
+          return { status: options.status ?? 200, body: caseView(snapshot.state, user) };
         } catch (err) {
           if (err instanceof WorkflowNotFoundError) throw await endedCaseConflict(db, params.id, summary);
           throw err;
@@ -205,12 +226,28 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway }, registry: Ope
     );
 
   command('handleDirectly', 'handle-directly', '直接办：社区调度员或网格员当场处置', 'cases.handleDirectly', HandleDirectlyBody);
-  command('dispatch', 'dispatch', '派单：指定牵头单位和协办单位（市级为指定办，不可退单）', 'cases.dispatch', DispatchBody, (c) => [
+  const unitsOf = (c: { leadUnitId: string; cooperatingUnitIds: string[] }) => [
     { field: 'leadUnitId', id: c.leadUnitId },
     ...c.cooperatingUnitIds.map((id, i) => ({ field: `cooperatingUnitIds.${i}`, id })),
-  ]);
+  ];
+  command('dispatch', 'dispatch', '派单：指定牵头单位和协办单位（市级为指定办，不可退单）', 'cases.dispatch', DispatchBody, { unitsOf });
+  command('recordAgreement', 'agreement', '商定办：登记各方商定的方案，参会单位即签收', 'cases.agreement', AgreementBody, {
+    unitsOf: (c) => [...unitsOf(c), ...c.participants.flatMap((p, i) => (p.unitId ? [{ field: `participants.${i}.unitId`, id: p.unitId }] : []))],
+  });
   command('accept', 'accept', '签收：被派单位联络员确认责任', 'cases.accept', AcceptBody);
   command('reject', 'reject', '退单：被派单位联络员说明理由（至少 5 个字）', 'cases.reject', RejectBody);
+  command('noteProgress', 'progress', '反馈办理进展（满足按时反馈要求，不停止计时）', 'cases.progress', ProgressBody);
+  command('requestExtension', 'extension', '申请延期（最多 10 天，一次，待督办人员审批）', 'cases.extension', ExtensionBody, { status: 202 });
+  command('decideExtension', 'extension/decision', '审批延期申请（批准后办结时限顺延）', 'cases.extensionDecision', ExtensionDecisionBody);
+  command('pause', 'pause', '待补充材料：暂停办结计时（有上限，超时自动恢复）', 'cases.pause', PauseBody);
+  command('resume', 'resume', '补充材料已到：恢复办结计时，时限顺延等待的时间', 'cases.resume', ResumeBody);
+  command('escalate', 'escalate', '吹哨：手动升级到上一级（社区→街道→市级平台）', 'cases.escalate', EscalateBody);
+  command('withdraw', 'withdraw', '诉求人撤回', 'cases.withdraw', WithdrawBody);
+  command('merge', 'merge', '并单：重复诉求并入主案件', 'cases.merge', MergeBody, {
+    check: async (c) => {
+      if (!(await getCaseScopeInfo(db, c.intoCaseId))) throw ApiError.validation([{ field: 'intoCaseId', message: `主案件不存在：${c.intoCaseId}` }]);
+    },
+  });
   command('resolve', 'resolve', '办结：牵头单位联络员或直接办理人提交办理结果', 'cases.resolve', ResolveBody);
   command('callback', 'callback', '回访：登记诉求人评价（不满意则重新办理）', 'cases.callback', CallbackBody);
 

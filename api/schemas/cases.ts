@@ -37,6 +37,35 @@ export const DispatchBody = z
   })
   .openapi('DispatchRequest');
 
+export const AgreementBody = z
+  .strictObject({
+    leadUnitId: id('unit-cable'),
+    cooperatingUnitIds: z.array(id('unit-urban')).max(20).default([]),
+    participants: z
+      .array(z.strictObject({ name: text(50), unitId: id('unit-cable').optional(), role: text(50).optional() }))
+      .min(1)
+      .max(100),
+    plan: text(4000).openapi({ example: '先排查管线、再回填硬化' }),
+    costSharing: text(2000).optional().openapi({ example: '28户按面积分摊维修费用' }),
+  })
+  .openapi('AgreementRequest');
+
+const isoDuration = z
+  .string()
+  .regex(/^P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, 'ISO 8601 时长，如 P3D、PT4H')
+  .openapi({ example: 'P3D' });
+
+export const ProgressBody = z.strictObject({ note: text(4000) }).openapi('ProgressRequest');
+export const ExtensionBody = z.strictObject({ duration: isoDuration, reason: text(2000) }).openapi('ExtensionRequest');
+export const ExtensionDecisionBody = z.strictObject({ approve: z.boolean(), note: text(2000).optional() }).openapi('ExtensionDecisionRequest');
+export const PauseBody = z.strictObject({ reason: text(2000) }).openapi('PauseRequest');
+export const ResumeBody = z.strictObject({ note: text(2000).optional() }).openapi('ResumeRequest');
+export const EscalateBody = z.strictObject({ reason: text(2000) }).openapi('EscalateRequest');
+export const WithdrawBody = z.strictObject({ reason: text(2000) }).openapi('WithdrawRequest');
+export const MergeBody = z
+  .strictObject({ intoCaseId: z.string().regex(/^[0-9]{8,20}$/, '案件编号格式不正确').openapi({ example: '20261123000001' }) })
+  .openapi('MergeRequest');
+
 export const AcceptBody = z.strictObject({ note: text(2000).optional() }).openapi('AcceptRequest');
 export const RejectBody = z.strictObject({ reason: text(2000, 5) }).openapi('RejectRequest');
 export const ResolveBody = z
@@ -114,6 +143,29 @@ export const CaseBody = z
     resolution: z
       .object({ summary: z.string(), evidence: z.array(z.string()), explainedUnresolved: z.boolean(), at: Instant })
       .nullable(),
+    extension: z
+      .object({
+        state: z.enum(['pending', 'approved', 'refused']),
+        duration: z.string(),
+        reason: z.string(),
+        requestedAt: Instant,
+        decidedAt: Instant.nullable().optional(),
+        note: z.string().nullable().optional(),
+        previousResolveBy: Instant.nullable().optional(),
+      })
+      .nullable(),
+    agreement: z
+      .object({
+        participants: z.array(z.object({ name: z.string(), unitId: z.string().nullable().optional(), role: z.string().nullable().optional() })),
+        plan: z.string(),
+        costSharing: z.string().nullable().optional(),
+        at: Instant,
+      })
+      .nullable(),
+    paused: z.object({ since: Instant, reason: z.string() }).nullable().openapi({ description: '等待诉求人补充材料期间办结计时暂停' }),
+    mergedInto: z.string().nullable(),
+    endReason: z.string().nullable(),
+    notRated: z.boolean().openapi({ description: '回访期限内未评价而结案' }),
     reopenCount: z.number().int(),
     rating: z.enum(ratings).nullable(),
     createdAt: Instant,

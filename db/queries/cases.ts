@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { CaseEvent, CaseState } from '../../workflows/domain';
+import { saveAlerts } from './alerts';
 
 export interface CaseFilter {
   status?: string;
@@ -69,6 +70,7 @@ export async function saveCaseProjection(db: Knex, state: CaseState, events: Cas
       .onConflict('id')
       .merge()
       .where('cases.version', '<', state.version);
+    await saveAlerts(trx, state, events);
     if (events.length > 0) {
       await trx('case_events')
         .insert(

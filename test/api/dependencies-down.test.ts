@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { CaseGateway } from '../../api/case-gateway';
+import { AlertFeed } from '../../api/alert-feed';
 import { createLogger } from '../../config/logger';
 import { createDb, Db } from '../../db/connection';
 import { demo } from '../../db/seeds/demo-city';
@@ -17,7 +18,8 @@ const deadPostgres = 'postgres://postgres@127.0.0.1:1/jiesu';
 async function serve(db: Db, temporalAddress: string): Promise<{ url: string; close: () => Promise<void> }> {
   const connection = Connection.lazy({ address: temporalAddress });
   const gateway = new CaseGateway(new Client({ connection }), 'nowhere', 3000);
-  const app = createApp({ db, gateway, log: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test' }) });
+  const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test' });
+  const app = createApp({ db, gateway, log, alertFeed: new AlertFeed(requireEnv('DATABASE_URL'), log) });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -9,8 +9,11 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { CaseGateway } from '../../api/case-gateway';
+import { AlertFeed } from '../../api/alert-feed';
 import { createLogger } from '../../config/logger';
-import { createDb, Db } from '../../db/connection';
+import { createDb, Db, migrateLatest } from '../../db/connection';
+import { seedDemoCity } from '../../db/seeds/demo-city';
+import { createDatabase, dropDatabase, withDatabase } from '../../scripts/stack/postgres';
 import { getUserByUsername, issueToken } from '../../db/queries/users';
 import { createCaseWorker } from '../../scripts/worker';
 import { defaultOfficeHoursText, parseOfficeHours } from '../../activities/calendar/deadline-arithmetic';
@@ -39,10 +42,31 @@ export function requireEnv(name: string): string {
   return value;
 }
 
-export async function startTestStack(options: { gatewayTimeoutMs?: number } = {}): Promise<TestStack> {
+/**
+ * A database of the test file's own (migrated and seeded, dropped at stop), for tests that change shared
+ * data such as SLA policies: the run's database is shared by files running in parallel.
+ */
+async function ownDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const shared = requireEnv('DATABASE_URL');
+  const name = `${new URL(shared).pathname.slice(1)}_${randomUUID().slice(0, 8)}`;
+  await createDatabase(shared, name);
+  const url = withDatabase(shared, name);
+  const db = createDb(url, { max: 1 });
+  try {
+    await migrateLatest(db);
+    await seedDemoCity(db);
+  } finally {
+    await db.destroy();
+  }
+  return { url, drop: () => dropDatabase(shared, name) };
+}
+
+export async function startTestStack(options: { gatewayTimeoutMs?: number; ownDatabase?: boolean } = {}): Promise<TestStack> {
   const address = requireEnv('TEMPORAL_ADDRESS');
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-  const db = createDb(requireEnv('DATABASE_URL'), { max: 5 });
+  const own = options.ownDatabase ? await ownDatabase() : null;
+  const databaseUrl = own?.url ?? requireEnv('DATABASE_URL');
+  const db = createDb(databaseUrl, { max: 5 });
   const taskQueue = `test-${randomUUID()}`;
 
   const nativeConnection = await NativeConnection.connect({ address });
@@ -59,7 +83,9 @@ export async function startTestStack(options: { gatewayTimeoutMs?: number } = {}
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
   const gateway = new CaseGateway(client, taskQueue, options.gatewayTimeoutMs ?? 15_000);
-  const app = createApp({ db, gateway, log: createLogger({ level: 'silent', name: 'test' }) });
+  const log = createLogger({ level: 'silent', name: 'test' });
+  const alertFeed = new AlertFeed(databaseUrl, log);
+  const app = createApp({ db, gateway, log, alertFeed });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -102,12 +128,15 @@ export async function startTestStack(options: { gatewayTimeoutMs?: number } = {}
     tokenFor,
     call,
     async stop() {
+      alertFeed.close();
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       worker.shutdown();
       await running;
       await connection.close();
       await nativeConnection.close();
       await db.destroy();
+      await own?.drop();
     },
   };
 }

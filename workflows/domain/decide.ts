@@ -116,7 +116,20 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
     const days = durationDays(command.duration);
     if (days === null || days <= 0) return refuse(invalid('duration', '延期时长格式不正确（ISO 8601，如 P3D）'));
     if (days > maxExtensionDays) return refuse(invalid('duration', `延期最多 ${maxExtensionDays} 天`));
-    return accept({ type: 'extension_requested', duration: command.duration, reason: command.reason });
+    return accept(
+      { type: 'extension_requested', duration: command.duration, reason: command.reason },
+      {
+        type: 'alert_raised',
+        alert: {
+          type: 'extension_requested',
+          tier: state.tier,
+          jurisdictionId: tierNode(state),
+          unitId: actor.unitId ?? null,
+          deadline: state.deadlines.resolveBy ?? null,
+          message: `案件 ${state.caseNo}「${state.title}」申请延期 ${command.duration}：${command.reason}`,
+        },
+      },
+    );
   },
 
   decideExtension(state, command, actor) {
@@ -225,6 +238,7 @@ function decideResponsibility(state: CaseState, actor: Actor, choice: 'accept' |
   if (!dispute) return accept(rejected, dispatchAlert);
   return accept(
     rejected,
+    dispatchAlert,
     { type: 'escalated', from: state.tier, to: up, cause: 'dispute', reason: `派单争议：${reason}` },
     escalationAlert(state, up, `派单争议，升级至${zh.tier[up]}：${reason}`),
   );

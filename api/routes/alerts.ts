@@ -1,0 +1,129 @@
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router } from 'express';
+import type { Db } from '../../db/connection';
+import { latestAlertId, listAlerts } from '../../db/queries/alerts';
+import type { AuthenticatedUser } from '../../db/queries/users';
+import { alertTypes } from '../../workflows/domain';
+import type { AlertFeed } from '../alert-feed';
+import { requirePermission } from '../auth';
+import { ApiError } from '../errors';
+import { defineRoute } from '../routing';
+import { errorResponses, Instant } from '../schemas/common';
+import { z } from '../schemas/zod';
+
+const tag = '督办 Supervision';
+
+const AlertBody = z
+  .object({
+    id: z.string().openapi({ description: '递增的告警编号，也是 SSE 的事件 id' }),
+    type: z.enum(alertTypes),
+    caseId: z.string(),
+    tier: z.string(),
+    jurisdictionId: z.string(),
+    unitId: z.string().nullable(),
+    deadline: Instant.nullable(),
+    at: Instant,
+    message: z.string(),
+  })
+  .openapi('Alert');
+
+const AlertQuery = z.strictObject({
+  since: Instant.optional(),
+  type: z.enum(alertTypes).optional(),
+  caseId: z.string().regex(/^[0-9]{8,20}$/).optional(),
+  afterId: z.string().regex(/^\d{1,18}$/).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+/** Supervisors and dispatchers see the alerts of every case located in their subtree, whatever tier it reached. */
+const alertScope = (user: AuthenticatedUser): string | null => (user.role === 'admin' ? null : (user.jurisdictionPath ?? '/nowhere/'));
+
+export function alertRoutes(deps: { db: Db; feed: AlertFeed }, registry: OpenAPIRegistry): Router {
+  const { db, feed } = deps;
+  const router = Router();
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/alerts',
+      summary: '告警列表：预警、超时、升级、退单、延期申请（本辖区内的案件）',
+      tag,
+      permission: 'alerts.read',
+      query: AlertQuery,
+      responses: { 200: { description: '告警，按编号升序', schema: z.object({ items: z.array(AlertBody) }) } },
+      errors: [400],
+    },
+    async ({ query, user }) => {
+      const { limit, ...filter } = query;
+      return { status: 200, body: { items: await listAlerts(db, alertScope(user), filter, limit) } };
+    },
+  );
+
+  router.get('/alerts/stream', requirePermission('alerts.read'), async (req, res) => {
+    const user = req.user!;
+    const resumeFrom = req.header('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
+    if (resumeFrom !== undefined && !/^\d{1,18}$/.test(resumeFrom)) {
+      throw ApiError.validation([{ field: 'header.Last-Event-ID', message: '应为告警编号' }]);
+    }
+    // A new client starts from now; a reconnecting one first gets everything after the last id it saw.
+    let lastId = resumeFrom ?? (await latestAlertId(db));
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write('retry: 3000\n\n');
+
+    let reading = false;
+    let again = false;
+    let closed = false;
+    const deliver = async (): Promise<void> => {
+      if (reading) {
+        again = true;
+        return;
+      }
+      reading = true;
+      try {
+        do {
+          again = false;
+          const batch = await listAlerts(db, alertScope(user), { afterId: lastId }, 500);
+          for (const alert of batch) {
+            if (closed) return;
+            res.write(`id: ${alert.id}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`);
+            lastId = alert.id;
+          }
+          if (batch.length === 500) again = true;
+        } while (again && !closed);
+      } catch (err) {
+        req.log?.warn({ err: (err as Error).message }, 'alert stream read failed; will retry');
+      } finally {
+        reading = false;
+      }
+    };
+
+    const unsubscribe = feed.subscribe(() => void deliver());
+    // A comment line keeps proxies from closing an idle stream; the read is a safety net for a lost NOTIFY.
+    const heartbeat = setInterval(() => {
+      res.write(': ping\n\n');
+      void deliver();
+    }, 15_000);
+    req.on('close', () => {
+      closed = true;
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+    await deliver();
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/alerts/stream',
+    summary: '告警实时推送（SSE）：每条告警一个事件，id 为告警编号；断线重连时带 Last-Event-ID 可补齐期间的告警',
+    tags: [tag],
+    security: [{ bearerAuth: [] }],
+    responses: {
+      200: { description: 'text/event-stream，event: alert，data 为 Alert JSON', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+      ...errorResponses(400, 401, 403),
+    },
+  });
+
+  return router;
+}
