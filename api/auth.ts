@@ -37,8 +37,22 @@ export const permissions = {
   'cases.reject': ['liaison'],
   'cases.resolve': ['liaison', 'dispatcher', 'gridWorker'],
   'cases.callback': ['clerk'],
+  'cases.agreement': ['dispatcher'],
+  'cases.progress': ['liaison', 'dispatcher', 'gridWorker'],
+  'cases.extension': ['liaison'],
+  'cases.extensionDecision': ['supervisor'],
+  'cases.pause': ['liaison', 'dispatcher', 'gridWorker'],
+  'cases.resume': ['liaison', 'dispatcher', 'gridWorker', 'clerk'],
+  'cases.escalate': ['dispatcher', 'supervisor'],
+  'cases.withdraw': ['clerk'],
+  'cases.merge': ['dispatcher'],
+  'alerts.read': ['supervisor', 'dispatcher', 'admin'],
   'reference.read': ['clerk', 'gridWorker', 'dispatcher', 'liaison', 'supervisor', 'admin'],
   'users.create': ['admin'],
+  'calendar.read': ['clerk', 'gridWorker', 'dispatcher', 'liaison', 'supervisor', 'admin'],
+  'calendar.write': ['admin'],
+  'sla.read': ['supervisor', 'dispatcher', 'admin'],
+  'sla.write': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

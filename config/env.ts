@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultOfficeHoursText, parseOfficeHours } from '../activities/calendar/deadline-arithmetic';
 
 /**
  * The one environment schema. Every variable has a default that works on a developer's machine,
@@ -30,10 +31,29 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   /** Where a built `temporal` binary is cached between clones. */
   JIESU_CACHE_DIR: z.string().min(1).optional(),
+  /** 1 = skip the local server on 127.0.0.1:5432 and use the embedded PostgreSQL (tests that path, or avoids a shared server). */
+  JIESU_EMBEDDED_PG: z
+    .enum(['0', '1', 'false', 'true'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
   /** How long an API call waits for the case workflow to answer before 503. */
   WORKFLOW_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Express `trust proxy` setting: false, true, a hop count or a list of addresses. */
   TRUST_PROXY: z.string().default('false'),
+  /**
+   * Office hours for the working-time basis, Asia/Shanghai, e.g. `08:30-12:00,14:00-17:30` (the default).
+   * Kept as text; `parseOfficeHours` turns it into periods. Validated here so a typo stops start-up.
+   */
+  OFFICE_HOURS: z
+    .string()
+    .default(defaultOfficeHoursText)
+    .superRefine((value, ctx) => {
+      try {
+        parseOfficeHours(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
 });
 
 export type Env = z.infer<typeof envSchema>;

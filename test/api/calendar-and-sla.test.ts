@@ -138,7 +138,7 @@ describe('GET|PUT /api/v1/sla-policies', () => {
     expect(res.status).toBe(200);
     expect(res.body.items.map((p: { slaClass: string }) => p.slaClass)).toEqual(['urgent', 'utility', 'general', 'complex']);
     const general = res.body.items.find((p: { slaClass: string }) => p.slaClass === 'general');
-    expect(general).toMatchObject({ triage: 'PT2H', respond: 'P1D', resolve: 'P5D', callback: 'P3D', warnAt: 0.8, basis: 'working' });
+    expect(general).toMatchObject({ triage: 'PT2H', respond: 'P1D', resolve: 'P5D', callback: 'P3D', warnAt: 0.8, basis: 'working', callbackBasis: 'working' });
     expect((await stack.call('GET', '/api/v1/sla-policies/urgent', { as: 'dispatcher-city' })).body).toMatchObject({ resolve: 'PT2H', basis: 'calendar' });
     expect((await stack.call('GET', '/api/v1/sla-policies', { as: 'clerk' })).status).toBe(403);
   });
@@ -151,16 +151,16 @@ describe('GET|PUT /api/v1/sla-policies', () => {
       const edited = { triage: 'PT30S', respond: 'PT1M', resolve: 'P1DT2H', callback: 'P2D', warnAt: 0.75, basis: 'calendar' };
       const put = await stack.call('PUT', '/api/v1/sla-policies/complex', { as: 'admin', body: edited });
       expect(put.status).toBe(200);
-      // repeatOverdue omitted → the class default.
-      expect(put.body).toMatchObject({ ...edited, slaClass: 'complex', repeatOverdue: 'P1D', updatedBy: admin.id });
+      // repeatOverdue and callbackBasis omitted → the class default and working days.
+      expect(put.body).toMatchObject({ ...edited, slaClass: 'complex', repeatOverdue: 'P1D', callbackBasis: 'working', updatedBy: admin.id });
       expect(Date.parse(put.body.updatedAt)).not.toBeNaN();
       const got = await stack.call('GET', '/api/v1/sla-policies/complex', { as: 'supervisor-city' });
       expect(got.body).toEqual(put.body);
     } finally {
-      const { triage, respond, resolve, callback, repeatOverdue, warnAt, basis } = original;
+      const { triage, respond, resolve, callback, repeatOverdue, warnAt, basis, callbackBasis } = original;
       const restored = await stack.call('PUT', '/api/v1/sla-policies/complex', {
         as: 'admin',
-        body: { triage, respond, resolve, callback, repeatOverdue, warnAt, basis },
+        body: { triage, respond, resolve, callback, repeatOverdue, warnAt, basis, callbackBasis },
       });
       expect(restored.status).toBe(200);
     }
@@ -174,10 +174,10 @@ describe('GET|PUT /api/v1/sla-policies', () => {
 
     const bad = await stack.call('PUT', '/api/v1/sla-policies/complex', {
       as: 'admin',
-      body: { triage: 'P1M', respond: '1 day', resolve: 'PT0S', warnAt: 0, basis: 'weekly', priority: 1 },
+      body: { triage: 'P1M', respond: '1 day', resolve: 'PT0S', warnAt: 0, basis: 'weekly', callbackBasis: 'lunar', priority: 1 },
     });
     expect(bad.status).toBe(400);
-    expect(fields(bad)).toEqual(['basis', 'callback', 'priority', 'resolve', 'respond', 'triage', 'warnAt']);
+    expect(fields(bad)).toEqual(['basis', 'callback', 'callbackBasis', 'priority', 'resolve', 'respond', 'triage', 'warnAt']);
     const tooPrecise = await stack.call('PUT', '/api/v1/sla-policies/complex', {
       as: 'admin',
       body: { triage: 'P1D', respond: 'P1D', resolve: 'P15D', callback: 'P3D', warnAt: 1.5, basis: 'working' },

@@ -7,6 +7,7 @@ import { putSlaPolicy } from '../../db/queries/sla-policies';
 import { demo } from '../../db/seeds/demo-city';
 import { eventually } from '../support/eventually';
 import { cableIntake } from '../support/fixtures';
+import { recordHistory } from '../support/histories';
 import { startTestStack, TestStack } from '../support/stack';
 
 const { users: u, units } = demo;
@@ -77,6 +78,7 @@ describe('automatic escalation by deadline', () => {
     const settled = (await alertsOf(id)).length;
     await new Promise((r) => setTimeout(r, 3000));
     expect((await alertsOf(id)).length).toBe(settled);
+    await recordHistory(stack.client, 'escalation-by-deadline-to-city', id);
   });
 
   it('when a unit does not respond in time, then the case climbs a tier and the unit can still accept, late', async () => {
@@ -88,6 +90,7 @@ describe('automatic escalation by deadline', () => {
     expect(late.status).toBe('in_progress');
     const timeline = (await get(id)).timeline;
     expect(timeline.find((e: any) => e.type === 'assignment_accepted').data.late).toBe(true);
+    await recordHistory(stack.client, 'respond-missed-late-accept', id);
   });
 });
 
@@ -107,6 +110,7 @@ describe('responsibility decisions', () => {
     await act(id, 'dispatch', u.dispatcherStreet, { leadUnitId: units.cable });
     const toCity = await act(id, 'reject', u.liaisonCable, { reason: '非广电线路，无法处理' });
     expect(toCity).toMatchObject({ tier: 'city', status: 'triage' });
+    await recordHistory(stack.client, 'two-rejections-dispute', id);
   });
 
   it('when the city designates lead and cooperating units, then a unit that tries to reject gets 409 and must accept', async () => {
@@ -123,6 +127,7 @@ describe('responsibility decisions', () => {
     expect(refused.body.error.message).toContain('指定办');
     for (const liaison of [u.liaisonMobile, u.liaisonTelecom, u.liaisonCable, u.liaisonUnicom]) await act(id, 'accept', liaison);
     expect((await get(id)).status).toBe('in_progress');
+    await recordHistory(stack.client, 'manual-escalation-city-designation', id);
   });
 
   it('when a case has one lead and five cooperating units, then each decides for itself and only the lead resolves', async () => {
@@ -137,6 +142,7 @@ describe('responsibility decisions', () => {
     const resolved = await act(id, 'resolve', u.liaisonPower, { summary: '32小时内联合拆除危险电杆' });
     expect(resolved.status).toBe('resolved');
     expect(resolved.assignments.find((a: any) => a.unitId === units.housing).state).toBe('pending');
+    await recordHistory(stack.client, 'one-lead-five-cooperating', id);
   });
 });
 
@@ -163,6 +169,7 @@ describe('work, extension, pause and closure', () => {
     expect(again.status).toBe(409);
     const tooLong = await stack.call('POST', `/api/v1/cases/${c.id}/extension`, { as: u.liaisonMobile, body: { duration: 'P3M', reason: 'x' } });
     expect(tooLong.status).toBe(400);
+    await recordHistory(stack.client, 'extension-approved', c.id);
   });
 
   it('when a refused extension, then resolveBy does not move', async () => {
@@ -184,6 +191,7 @@ describe('work, extension, pause and closure', () => {
     const waited = Date.parse(resumed.updatedAt) - Date.parse(paused.updatedAt);
     expect(Math.abs(moved - waited)).toBeLessThan(1000);
     expect(moved).toBeGreaterThanOrEqual(1000);
+    await recordHistory(stack.client, 'pause-and-resume', c.id);
   });
 
   it('when nobody calls back within the window, then the case closes as not rated', async () => {
@@ -198,6 +206,7 @@ describe('work, extension, pause and closure', () => {
       return now;
     });
     expect(closed).toMatchObject({ notRated: true, rating: null });
+    await recordHistory(stack.client, 'callback-window-expired', id);
   });
 
   it('when the citizen withdraws or the case is merged into another, then it ends early and its workflow completes', async () => {
@@ -209,6 +218,8 @@ describe('work, extension, pause and closure', () => {
     const withdrawn = await act(a.id, 'withdraw', u.clerk, { reason: '诉求人表示问题已自行解决' });
     expect(withdrawn.status).toBe('withdrawn');
     await stack.client.workflow.getHandle(`case-${a.id}`).result();
+    await recordHistory(stack.client, 'merged', b.id);
+    await recordHistory(stack.client, 'withdrawn', a.id);
   });
 
   it('when a community convenes the parties (商定办), then the named units start accepted and the plan is on the case', async () => {
@@ -223,6 +234,7 @@ describe('work, extension, pause and closure', () => {
     expect(agreed.assignments.map((a: any) => a.state)).toEqual(['accepted', 'accepted']);
     expect(agreed.agreement.plan).toBe('先排查管线、再回填硬化');
     expect(agreed.deadlines.resolveBy).toBeTruthy();
+    await recordHistory(stack.client, 'negotiated-agreement', id);
   });
 });
 

@@ -1,5 +1,6 @@
 import { demo } from '../../db/seeds/demo-city';
 import { cableIntake } from '../support/fixtures';
+import { recordHistory } from '../support/histories';
 import { startTestStack, TestStack } from '../support/stack';
 
 const { users: u, units } = demo;
@@ -106,6 +107,7 @@ describe('a case travels API → workflow → PostgreSQL and back', () => {
     expect((await resolve()).status).toBe(200);
     const closed = await stack.call('POST', `/api/v1/cases/${id}/callback`, { as: u.clerk, body: { rating: 'basically_satisfied' } });
     expect(closed.body).toMatchObject({ status: 'closed', reopenCount: 1, rating: 'basically_satisfied' });
+    await recordHistory(stack.client, 'direct-unsatisfied-reopened-closed', id);
   });
 });
 

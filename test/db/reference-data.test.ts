@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import knex, { type Knex } from 'knex';
 import { defaultSlaPolicies } from '../../config/sla-defaults';
-import * as referenceData from '../../db/migrations/001_reference_data';
+import { migrateLatest, migrateRollbackAll } from '../../db/connection';
 import { getCalendarOverride, listCalendarOverrides, putCalendarOverride } from '../../db/queries/calendar';
 import { getCategory, listCategories, proposeUnits } from '../../db/queries/categories';
 import {
@@ -275,7 +275,7 @@ describe('in a private schema', () => {
   beforeAll(async () => {
     await db.raw('create schema ??', [schema]);
     scratch = knex({ client: 'pg', connection: databaseUrl, searchPath: [schema], pool: { min: 0, max: 2 } });
-    await referenceData.up(scratch);
+    await migrateLatest(scratch);
   });
 
   afterAll(async () => {
@@ -302,7 +302,13 @@ describe('in a private schema', () => {
 
   it('when no policy row exists, then the default is in force', async () => {
     await scratch('sla_policies').where({ sla_class: 'complex' }).delete();
-    expect(await getSlaPolicy(scratch, 'complex')).toEqual({ ...defaultSlaPolicies.complex, slaClass: 'complex', updatedAt: null, updatedBy: null });
+    expect(await getSlaPolicy(scratch, 'complex')).toEqual({
+      callbackBasis: 'working',
+      ...defaultSlaPolicies.complex,
+      slaClass: 'complex',
+      updatedAt: null,
+      updatedBy: null,
+    });
   });
 
   it('when calendar overrides are written, then they read back as plain dates', async () => {
@@ -317,11 +323,14 @@ describe('in a private schema', () => {
     await expect(getCalendarOverride(scratch, '2026-02-30')).rejects.toThrow('日期格式无效');
   });
 
-  it('when the migration is rolled back, then every table is gone and it applies again', async () => {
-    await referenceData.down(scratch);
-    const left = await db('information_schema.tables').where({ table_schema: schema }).count<{ count: string }[]>('* as count');
+  it('when the migrations are rolled back, then every table is gone and they apply again', async () => {
+    await migrateRollbackAll(scratch);
+    const left = await db('information_schema.tables')
+      .where({ table_schema: schema })
+      .whereNot('table_name', 'like', 'knex_migrations%')
+      .count<{ count: string }[]>('* as count');
     expect(Number(left[0]!.count)).toBe(0);
-    await referenceData.up(scratch);
+    await migrateLatest(scratch);
     await seedDemoCity(scratch);
     expect(await proposeUnits(scratch, demo.categories.utilityPole, demo.communities.wayao)).toEqual({
       lead: demo.units.power,

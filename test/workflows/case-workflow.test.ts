@@ -2,16 +2,14 @@
  * The case workflow on a real Temporal dev server, driven through its Updates (no HTTP), with the real
  * projection into PostgreSQL. With RECORD_HISTORIES=1 each path's history is saved as a replay fixture.
  */
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { CaseGateway } from '../../api/case-gateway';
 import { demo } from '../../db/seeds/demo-city';
 import type { Actor, CaseIntake } from '../../workflows/domain';
 import { workflowIdForCase } from '../../workflows/messages';
 import { allocateCaseNo, getCaseState, getTimeline } from '../../db/queries/cases';
+import { recordHistory } from '../support/histories';
 import { startTestStack, TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -57,11 +55,7 @@ async function newIntake(): Promise<CaseIntake> {
   };
 }
 
-async function record(name: string, caseId: string): Promise<void> {
-  if (process.env.RECORD_HISTORIES !== '1') return;
-  const history = await stack.client.workflow.getHandle(workflowIdForCase(caseId)).fetchHistory();
-  await fs.writeFile(path.join(__dirname, '..', 'fixtures', 'histories', `${name}.json`), historyToJSON(history));
-}
+const record = (name: string, caseId: string) => recordHistory(stack.client, name, caseId);
 
 async function expectRefused(promise: Promise<unknown>, type: string): Promise<void> {
   const err = await promise.then(
