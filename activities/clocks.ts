@@ -38,14 +38,15 @@ export function createClockActivities(deps: { db: Db; deadlines: DeadlineActivit
         const basis = r.kind === 'callback' ? (policy.callbackBasis ?? 'working') : policy.basis;
         if (r.shift && r.currentDue) {
           const { due } = await deps.deadlines.shiftDeadline({ deadline: r.currentDue, from: r.shift.from, to: r.shift.to, basis });
-          plans.push({ clockId: r.clockId, due, warnAt: null });
+          plans.push({ clockId: r.clockId, due, warnAt: null, basis });
           continue;
         }
         const duration = r.duration ?? policy[r.kind as 'triage' | 'respond' | 'resolve' | 'callback' | 'repeatOverdue'];
         fresh.push({ key: r.clockId, from: r.from, duration, basis, ...(warned.has(r.kind) && !r.duration ? { warnAt: policy.warnAt } : {}) });
       }
       const computed = fresh.length ? await deps.deadlines.computeDeadlines(fresh) : [];
-      for (const c of computed) plans.push({ clockId: c.key, due: c.due, warnAt: c.warnAt });
+      const basisOf = new Map(fresh.map((f) => [f.key, f.basis]));
+      for (const c of computed) plans.push({ clockId: c.key, due: c.due, warnAt: c.warnAt, basis: basisOf.get(c.key)! });
       return plans;
     },
   };

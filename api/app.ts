@@ -9,6 +9,7 @@ import type { CaseGateway } from './case-gateway';
 import { ApiError, errorHandler } from './errors';
 import { httpMetrics, metricsHandler } from './metrics';
 import { createRegistry, generateOpenApiDocument } from './openapi';
+import { defaultOfficeHours, OfficeHours } from '../activities/calendar/deadline-arithmetic';
 import { alertRoutes } from './routes/alerts';
 import { caseRoutes } from './routes/cases';
 import type { AlertFeed } from './alert-feed';
@@ -20,6 +21,8 @@ export interface AppDeps {
   db: Db;
   gateway: CaseGateway;
   log: Logger;
+  /** Office hours for working-time deadlines (OFFICE_HOURS); the default when absent. */
+  officeHours?: OfficeHours;
   /** Wakes alert streams (LISTEN/NOTIFY); one per process. */
   alertFeed: AlertFeed;
   trustProxy?: string;
@@ -66,12 +69,13 @@ export function createApp(deps: AppDeps): Express {
   app.get('/metrics', metricsHandler);
 
   const registry = createRegistry();
+  const officeHours = deps.officeHours ?? defaultOfficeHours;
   const api = express.Router();
   api.use(authenticate(db));
   api.use(referenceRoutes({ db }, registry));
-  api.use(calendarRoutes({ db }, registry));
+  api.use(calendarRoutes({ db, officeHours }, registry));
   api.use(slaPolicyRoutes({ db }, registry));
-  api.use(caseRoutes({ db, gateway }, registry));
+  api.use(caseRoutes({ db, gateway, officeHours }, registry));
   api.use(alertRoutes({ db, feed: deps.alertFeed }, registry));
   app.use('/api/v1', api);
 

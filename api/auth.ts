@@ -44,6 +44,8 @@ export const permissions = {
   'cases.pause': ['liaison', 'dispatcher', 'gridWorker'],
   'cases.resume': ['liaison', 'dispatcher', 'gridWorker', 'clerk'],
   'cases.escalate': ['dispatcher', 'supervisor'],
+  'cases.complex': ['dispatcher'],
+  'cases.complexDecision': ['supervisor'],
   'cases.withdraw': ['clerk'],
   'cases.merge': ['dispatcher'],
   'alerts.read': ['supervisor', 'dispatcher', 'admin'],

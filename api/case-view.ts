@@ -57,6 +57,13 @@ export function caseView(state: CaseState, user: AuthenticatedUser, timeline?: T
       previousResolveBy: state.extension.previousResolveBy ?? null,
     },
     agreement: state.agreement,
+    complexMark: state.complexMark && {
+      state: state.complexMark.state,
+      reason: state.complexMark.reason,
+      requestedAt: state.complexMark.requestedAt,
+      decidedAt: state.complexMark.decidedAt ?? null,
+      note: state.complexMark.note ?? null,
+    },
     paused: state.paused,
     mergedInto: state.mergedInto,
     endReason: state.endReason,

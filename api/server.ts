@@ -3,6 +3,7 @@ import { EnvError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createDb } from '../db/connection';
 import { createApp } from './app';
+import { parseOfficeHours } from '../activities/calendar/deadline-arithmetic';
 import { AlertFeed } from './alert-feed';
 import { CaseGateway } from './case-gateway';
 
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const gateway = new CaseGateway(client, env.TEMPORAL_TASK_QUEUE, env.WORKFLOW_CALL_TIMEOUT_MS);
   const alertFeed = new AlertFeed(env.DATABASE_URL, log);
-  const app = createApp({ db, gateway, log, alertFeed, trustProxy: env.TRUST_PROXY });
+  const app = createApp({ db, gateway, log, alertFeed, trustProxy: env.TRUST_PROXY, officeHours: parseOfficeHours(env.OFFICE_HOURS) });
   const server = app.listen(env.PORT, env.HOST, () => log.info({ port: env.PORT, host: env.HOST }, 'API listening'));
 
   const stop = (signal: string) => {

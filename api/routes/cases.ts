@@ -5,7 +5,9 @@ import { Router } from 'express';
 import type { ZodType } from 'zod';
 import type { Db } from '../../db/connection';
 import { getCategory } from '../../db/queries/categories';
-import { allocateCaseNo, CaseScope, decodeCursor, getCaseScopeInfo, getCaseState, getTimeline, listCases } from '../../db/queries/cases';
+import { timeLeftFor } from '../time-left';
+import type { OfficeHours } from '../../activities/calendar/deadline-arithmetic';
+import { allocateCaseNo, TimelineRow, CaseScope, decodeCursor, getCaseScopeInfo, getCaseState, getTimeline, listCases } from '../../db/queries/cases';
 import { claimIntakeKey } from '../../db/queries/intake-idempotency';
 import { escalationTiersOf, getJurisdiction } from '../../db/queries/jurisdictions';
 import { getUnits } from '../../db/queries/units';
@@ -20,6 +22,8 @@ import {
   AcceptBody,
   AgreementBody,
   CallbackBody,
+  ComplexBody,
+  ComplexDecisionBody,
   EscalateBody,
   ExtensionBody,
   ExtensionDecisionBody,
@@ -88,8 +92,17 @@ async function resolveIntake(db: Db, body: ReturnType<typeof OpenCaseBody.parse>
 
 type CommandBodyOf<K extends CaseCommandName> = ZodType<CaseCommands[K]>;
 
-export function caseRoutes(deps: { db: Db; gateway: CaseGateway }, registry: OpenAPIRegistry): Router {
+export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: OfficeHours }, registry: OpenAPIRegistry): Router {
   const { db, gateway } = deps;
+  const timeLeft = timeLeftFor(db, deps.officeHours);
+  const presentAll = async (states: CaseState[], user: AuthenticatedUser) => {
+    const left = await timeLeft(states);
+    return states.map((s, i) => ({ ...caseView(s, user), timeLeft: left[i] }));
+  };
+  const present = async (state: CaseState, user: AuthenticatedUser, timeline?: TimelineRow[]) => ({
+    ...caseView(state, user, timeline),
+    timeLeft: (await timeLeft([state]))[0],
+  });
   const router = Router();
   const caseResponse = { 200: { description: '案件', schema: CaseBody } };
 
@@ -139,7 +152,7 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway }, registry: Ope
       const snapshot = await gateway.open({ intake, openedBy: toActor(user) });
       const state = snapshot?.state ?? (await getCaseState(db, caseId));
       if (!state) throw ApiError.unavailable('案件处理服务');
-      return { status: created ? 201 : 200, body: caseView(state, user) };
+      return { status: created ? 201 : 200, body: await present(state, user) };
     },
   );
 
@@ -161,7 +174,7 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway }, registry: Ope
       const cursor = rawCursor ? decodeCursor(rawCursor) : null;
       if (rawCursor && !cursor) throw ApiError.validation([{ field: 'query.cursor', message: '分页游标无效' }]);
       const page = await listCases(db, filter, listScope(user), { limit, cursor });
-      return { status: 200, body: { items: page.items.map((s) => caseView(s, user)), nextCursor: page.nextCursor } };
+      return { status: 200, body: { items: await presentAll(page.items, user), nextCursor: page.nextCursor } };
     },
   );
 
@@ -181,7 +194,7 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway }, registry: Ope
     async ({ params, user }) => {
       await loadVisibleCase(db, user, params.id);
       const [state, timeline] = await Promise.all([getCaseState(db, params.id), getTimeline(db, params.id)]);
-      return { status: 200, body: caseView(state!, user, timeline) };
+      return { status: 200, body: await present(state!, user, timeline) };
     },
   );
 
@@ -217,7 +230,7 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway }, registry: Ope
         if (options.check) await options.check(cmd);
         try {
           const snapshot = await gateway.command(params.id, name, { actor: toActor(user), command: cmd }, idempotencyKey);
-          return { status: options.status ?? 200, body: caseView(snapshot.state, user) };
+          return { status: options.status ?? 200, body: await present(snapshot.state, user) };
         } catch (err) {
           if (err instanceof WorkflowNotFoundError) throw await endedCaseConflict(db, params.id, summary);
           throw err;
@@ -241,6 +254,8 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway }, registry: Ope
   command('decideExtension', 'extension/decision', '审批延期申请（批准后办结时限顺延）', 'cases.extensionDecision', ExtensionDecisionBody);
   command('pause', 'pause', '待补充材料：暂停办结计时（有上限，超时自动恢复）', 'cases.pause', PauseBody);
   command('resume', 'resume', '补充材料已到：恢复办结计时，时限顺延等待的时间', 'cases.resume', ResumeBody);
+  command('markComplex', 'complex', '申请认定为复杂件（需督办人员批准，批准后按复杂件时限计算）', 'cases.complex', ComplexBody);
+  command('decideComplex', 'complex/decision', '审批复杂件认定', 'cases.complexDecision', ComplexDecisionBody);
   command('escalate', 'escalate', '吹哨：手动升级到上一级（社区→街道→市级平台）', 'cases.escalate', EscalateBody);
   command('withdraw', 'withdraw', '诉求人撤回', 'cases.withdraw', WithdrawBody);
   command('merge', 'merge', '并单：重复诉求并入主案件', 'cases.merge', MergeBody, {

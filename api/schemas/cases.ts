@@ -60,6 +60,8 @@ export const ExtensionBody = z.strictObject({ duration: isoDuration, reason: tex
 export const ExtensionDecisionBody = z.strictObject({ approve: z.boolean(), note: text(2000).optional() }).openapi('ExtensionDecisionRequest');
 export const PauseBody = z.strictObject({ reason: text(2000) }).openapi('PauseRequest');
 export const ResumeBody = z.strictObject({ note: text(2000).optional() }).openapi('ResumeRequest');
+export const ComplexBody = z.strictObject({ reason: text(2000) }).openapi('ComplexMarkRequest');
+export const ComplexDecisionBody = z.strictObject({ approve: z.boolean(), note: text(2000).optional() }).openapi('ComplexDecisionRequest');
 export const EscalateBody = z.strictObject({ reason: text(2000) }).openapi('EscalateRequest');
 export const WithdrawBody = z.strictObject({ reason: text(2000) }).openapi('WithdrawRequest');
 export const MergeBody = z
@@ -136,6 +138,11 @@ export const CaseBody = z
       resolveBy: Instant.nullable().optional(),
       callbackBy: Instant.nullable().optional(),
     }),
+    timeLeft: z
+      .object({ triageBy: z.string(), respondBy: z.string(), resolveBy: z.string(), callbackBy: z.string() })
+      .partial()
+      .optional()
+      .openapi({ description: '各时限的剩余时间（按工作日或自然时间计），如「剩余 1 个工作日 3 小时」「已超时 2 小时」', example: { resolveBy: '剩余 4 个工作日 3 小时' } }),
     overdue: z.boolean(),
     escalations: z.array(
       z.object({ from: z.enum(tiers), to: z.enum(tiers), cause: z.enum(['deadline', 'manual', 'dispute']), at: Instant, reason: z.string().nullable().optional() }),
@@ -163,6 +170,10 @@ export const CaseBody = z
       })
       .nullable(),
     paused: z.object({ since: Instant, reason: z.string() }).nullable().openapi({ description: '等待诉求人补充材料期间办结计时暂停' }),
+    complexMark: z
+      .object({ state: z.enum(['pending', 'approved', 'refused']), reason: z.string(), requestedAt: Instant, decidedAt: Instant.nullable().optional(), note: z.string().nullable().optional() })
+      .nullable()
+      .openapi({ description: '复杂件认定：调度员申请，督办人员批准后按复杂件时限重新计算' }),
     mergedInto: z.string().nullable(),
     endReason: z.string().nullable(),
     notRated: z.boolean().openapi({ description: '回访期限内未评价而结案' }),

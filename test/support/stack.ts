@@ -63,7 +63,10 @@ async function ownDatabase(): Promise<{ url: string; drop: () => Promise<void> }
   return { url, drop: () => dropDatabase(shared, name) };
 }
 
-export async function startTestStack(options: { gatewayTimeoutMs?: number; ownDatabase?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { gatewayTimeoutMs?: number; ownDatabase?: boolean; officeHours?: string } = {},
+): Promise<TestStack> {
+  const officeHours = parseOfficeHours(options.officeHours ?? defaultOfficeHoursText);
   const address = requireEnv('TEMPORAL_ADDRESS');
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
   const own = options.ownDatabase ? await ownDatabase() : null;
@@ -78,7 +81,7 @@ export async function startTestStack(options: { gatewayTimeoutMs?: number; ownDa
     taskQueue,
     db,
     workflowBundlePath: requireEnv('JIESU_WORKFLOW_BUNDLE'),
-    officeHours: parseOfficeHours(defaultOfficeHoursText),
+    officeHours,
   });
   const running = worker.run();
 
@@ -87,7 +90,7 @@ export async function startTestStack(options: { gatewayTimeoutMs?: number; ownDa
   const gateway = new CaseGateway(client, taskQueue, options.gatewayTimeoutMs ?? 15_000);
   const log = createLogger({ level: 'silent', name: 'test' });
   const alertFeed = new AlertFeed(databaseUrl, log);
-  const app = createApp({ db, gateway, log, alertFeed });
+  const app = createApp({ db, gateway, log, alertFeed, officeHours });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -20,6 +20,8 @@ export interface CaseCommands {
   resume: { note?: string | null };
   resolve: { summary: string; evidence: string[]; explainedUnresolved: boolean };
   callback: { rating: Rating; comment?: string | null };
+  markComplex: { reason: string };
+  decideComplex: { approve: boolean; note?: string | null };
   escalate: { reason: string };
   withdraw: { reason: string };
   merge: { intoCaseId: string };
@@ -40,6 +42,8 @@ export const caseCommandNames = [
   'resume',
   'resolve',
   'callback',
+  'markComplex',
+  'decideComplex',
   'escalate',
   'withdraw',
   'merge',

@@ -170,6 +170,35 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
     return accept({ type: 'callback_recorded', rating: command.rating, comment: command.comment ?? null });
   },
 
+  markComplex(state, command, actor) {
+    if (finished.has(state.status) || state.status === 'resolved') return refuse(invalidState(state, '认定为复杂件'));
+    if (state.slaClass === 'complex' || state.complexMark?.state === 'pending') {
+      return refuse({ code: 'INVALID_STATE', message: '案件已是复杂件或认定申请待审批', status: state.status });
+    }
+    if (state.slaClass === 'urgent' || state.slaClass === 'utility') {
+      return refuse({ code: 'INVALID_STATE', message: '紧急件和水电气热类诉求全天候办理，不能认定为复杂件', status: state.status });
+    }
+    if (!isTierDispatcher(actor, state)) return refuse(forbidden(`只有${zh.tier[state.tier]}的调度员可以申请认定复杂件`));
+    return accept(
+      { type: 'complex_requested', reason: command.reason },
+      {
+        type: 'alert_raised',
+        alert: {
+          type: 'complex_requested',
+          tier: state.tier,
+          jurisdictionId: tierNode(state),
+          message: `案件 ${state.caseNo}「${state.title}」申请认定为复杂件：${command.reason}`,
+        },
+      },
+    );
+  },
+
+  decideComplex(state, command, actor) {
+    if (state.complexMark?.state !== 'pending') return refuse({ code: 'INVALID_STATE', message: '没有待审批的复杂件认定申请', status: state.status });
+    if (actor.role !== 'supervisor' || !scopeHoldsCase(actor, state)) return refuse(forbidden('只有案件所在辖区的督办人员可以审批复杂件认定'));
+    return accept({ type: 'complex_decided', approve: command.approve, note: command.note ?? null });
+  },
+
   escalate(state, command, actor) {
     if (finished.has(state.status) || state.status === 'resolved') return refuse(invalidState(state, '升级（吹哨）'));
     const up = nextTier(state.tier);

@@ -40,6 +40,8 @@ export interface ClockPlan {
   clockId: string;
   due: Instant;
   warnAt: Instant | null;
+  /** How the deadline was counted, so "time left" is told the same way. */
+  basis: 'calendar' | 'working';
 }
 
 /** What happened to a case; the timeline is the list of these. */
@@ -58,6 +60,8 @@ export type CaseEventData =
   | { type: 'resolved'; summary: string; evidence: string[]; explainedUnresolved: boolean }
   | { type: 'callback_recorded'; rating: Rating; comment: string | null }
   | { type: 'callback_window_expired' }
+  | { type: 'complex_requested'; reason: string }
+  | { type: 'complex_decided'; approve: boolean; note: string | null }
   | { type: 'escalated'; from: Tier; to: Tier; cause: 'deadline' | 'manual' | 'dispute'; reason: string }
   | { type: 'withdrawn'; reason: string }
   | { type: 'merged'; intoCaseId: string }

@@ -16,6 +16,7 @@ export function initialState(intake: CaseIntake, at: string): CaseState {
     extensions: [],
     extension: null,
     agreement: null,
+    complexMark: null,
     paused: null,
     firstFeedbackAt: null,
     progressNotes: 0,
@@ -213,6 +214,20 @@ function apply(state: CaseState, event: CaseEvent): CaseState {
       return withClock(next, 'triage', at);
     }
 
+    case 'complex_requested':
+      return { ...state, complexMark: { state: 'pending', reason: event.reason, requestedAt: at, requestedBy: by ?? '' } };
+
+    case 'complex_decided': {
+      if (!state.complexMark) return state;
+      const complexMark = { ...state.complexMark, state: event.approve ? ('approved' as const) : ('refused' as const), decidedAt: at, decidedBy: by, note: event.note };
+      if (!event.approve) return { ...state, complexMark };
+      // The case is complex from its start: the running clocks are counted again on the complex policy.
+      const replanned = state.clocks.map((c) =>
+        isRunning(c) && (c.kind === 'triage' || c.kind === 'respond' || c.kind === 'resolve') ? { ...c, plan: { from: c.startedAt } } : c,
+      );
+      return { ...state, complexMark, slaClass: 'complex', clocks: replanned };
+    }
+
     case 'withdrawn':
       return { ...stop(state, () => true, at), status: 'withdrawn', closedAt: at, endReason: event.reason };
 
@@ -224,7 +239,7 @@ function apply(state: CaseState, event: CaseEvent): CaseState {
       for (const p of event.plans) {
         const clock = next.clocks.find((c) => c.id === p.clockId);
         // A replanned clock (extension, pause) starts afresh: its warning and miss are judged against the new deadline.
-        if (clock) next = updateClock(next, p.clockId, { due: p.due, warnAt: p.warnAt, plan: null, warned: false, missedAt: null });
+        if (clock) next = updateClock(next, p.clockId, { due: p.due, warnAt: p.warnAt, basis: p.basis, plan: null, warned: false, missedAt: null });
       }
       return next;
     }

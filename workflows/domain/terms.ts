@@ -32,7 +32,7 @@ export type Role = (typeof roles)[number];
 export const attachmentKinds = ['image', 'video', 'audio', 'document'] as const;
 export type AttachmentKind = (typeof attachmentKinds)[number];
 
-export const alertTypes = ['warning', 'overdue', 'escalated', 'rejected', 'extension_requested'] as const;
+export const alertTypes = ['warning', 'overdue', 'escalated', 'rejected', 'extension_requested', 'complex_requested'] as const;
 export type AlertType = (typeof alertTypes)[number];
 
 export const zh = {
@@ -88,5 +88,6 @@ export const zh = {
     escalated: '升级',
     rejected: '退单',
     extension_requested: '延期申请',
+    complex_requested: '复杂件认定申请',
   } satisfies Record<AlertType, string>,
 } as const;

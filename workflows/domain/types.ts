@@ -114,6 +114,7 @@ export interface Clock {
   /** Null until planned. */
   due: Instant | null;
   warnAt: Instant | null;
+  basis?: 'calendar' | 'working' | null;
   /** What to plan: the policy's duration for the kind unless one is given (an extension). */
   plan: { from: Instant; duration?: string | null; shift?: { from: Instant; to: Instant } | null } | null;
   warned: boolean;
@@ -168,6 +169,16 @@ export interface CaseState {
   /** The current extension request, if any (API.md `extension`). */
   extension: Extension | null;
   agreement: Agreement | null;
+  /** The dispatcher's "complex" mark (复杂件), in force only once a supervisor approves it. */
+  complexMark: {
+    state: 'pending' | 'approved' | 'refused';
+    reason: string;
+    requestedAt: Instant;
+    requestedBy: string;
+    decidedAt?: Instant | null;
+    decidedBy?: string | null;
+    note?: string | null;
+  } | null;
   /** While waiting for the citizen's information (待补充材料). */
   paused: { since: Instant; reason: string } | null;
   /** First feedback of the lead unit (progress note or resolution): the on-time feedback measure. */
