@@ -319,6 +319,14 @@ describe('Dockerfile', () => {
   const final = stages.at(-1)!;
   const last = (op: string) => final.instructions.filter((i) => i.op === op).at(-1)?.args;
 
+  it('keeps local installs, build output, local state and git history out of the build context', () => {
+    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split(/\r?\n/)
+      .map((l) => l.trim().replace(/^\/|\/$/g, ''))
+      .filter((l) => l && !l.startsWith('#'));
+    for (const path of ['node_modules', 'dist', '.data', '.git']) expect(ignored).toContain(path);
+  });
+
   it('builds on Node 20 in every stage', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     for (const stage of stages) expect(stage.from).toMatch(/^node:20\b/);
