@@ -14,6 +14,8 @@ import { getUnits } from '../../db/queries/units';
 import type { AuthenticatedUser } from '../../db/queries/users';
 import { CaseCommandName, CaseCommands, CaseIntake, CaseState, invalidState, slaClassFor, SlaClassName } from '../../workflows/domain';
 import { Permission, toActor } from '../auth';
+// Who sees which case: the scope half of the permission table (api/permissions.ts).
+import { canSeeCase, listScope } from '../permissions';
 import type { CaseGateway } from '../case-gateway';
 import { caseView } from '../case-view';
 import { ApiError, ErrorDetail } from '../errors';
@@ -44,20 +46,6 @@ import {
 } from '../schemas/cases';
 
 const tag = '案件 Cases';
-
-/** A user sees the cases in their jurisdiction subtree (a grid worker: the community above their grid); a liaison, their unit's. */
-function canSeeCase(user: AuthenticatedUser, info: { path: string; unitIds: string[] }): boolean {
-  if (user.role === 'admin') return true;
-  if (user.role === 'liaison') return user.unitId !== null && info.unitIds.includes(user.unitId);
-  if (!user.jurisdictionPath) return false;
-  return info.path.startsWith(user.jurisdictionPath) || user.jurisdictionPath.startsWith(info.path);
-}
-
-function listScope(user: AuthenticatedUser): CaseScope {
-  if (user.role === 'admin') return { kind: 'all' };
-  if (user.role === 'liaison') return { kind: 'unit', unitId: user.unitId ?? '' };
-  return { kind: 'jurisdiction', path: user.jurisdictionPath ?? '/nowhere/' };
-}
 
 async function loadVisibleCase(db: Db, user: AuthenticatedUser, id: string): Promise<void> {
   const info = await getCaseScopeInfo(db, id);
@@ -232,7 +220,7 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
           const snapshot = await gateway.command(params.id, name, { actor: toActor(user), command: cmd }, idempotencyKey);
           return { status: options.status ?? 200, body: await present(snapshot.state, user) };
         } catch (err) {
-          if (err instanceof WorkflowNotFoundError) throw await endedCaseConflict(db, params.id, summary);
+          if (err instanceof WorkflowNotFoundError) throw await endedCaseConflict(db, params.id, summary.split('：')[0]!);
           throw err;
         }
       },
