@@ -40,6 +40,12 @@ export const envSchema = z.object({
   WORKFLOW_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Express `trust proxy` setting: false, true, a hop count or a list of addresses. */
   TRUST_PROXY: z.string().default('false'),
+  /** Browser origins allowed to call the API, comma-separated (`https://a.example,https://b.example`); none by default. */
+  CORS_ORIGINS: z.string().default(''),
+  /** Requests per minute per API token (without a token: per client address); over it, 429. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Validity of tokens issued by `POST /api/v1/users` and the CLI, in days. */
+  TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /**
    * Office hours for the working-time basis, Asia/Shanghai, e.g. `08:30-12:00,14:00-17:30` (the default).
    * Kept as text; `parseOfficeHours` turns it into periods. Validated here so a typo stops start-up.

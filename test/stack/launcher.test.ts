@@ -94,7 +94,9 @@ describe('dev server arguments', () => {
   });
 
   it('refuses a port that another program holds, naming the variable', async () => {
-    const server = net.createServer();
+    // A TCP server that speaks no gRPC; its sockets are destroyed at the end so the probe's client lets go.
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((s) => sockets.push(s));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as net.AddressInfo).port;
     try {
@@ -103,7 +105,9 @@ describe('dev server arguments', () => {
         startTemporalDevServer({ cli, port, uiPort: port + 1, namespace: 'default', dataDir: tmp, log: noLog }),
       ).rejects.toThrow(new RegExp(`${port}.*TEMPORAL_PORT`));
     } finally {
-      await new Promise((r) => server.close(r));
+      const closed = new Promise((r) => server.close(r));
+      for (const s of sockets) s.destroy();
+      await closed;
     }
   });
 });

@@ -1,0 +1,148 @@
+/**
+ * Admin CLI: `npm run cli -- <command> [args]`. Results go to stdout (so `$(npm run -s cli -- token admin)`
+ * works); hints and errors go to stderr. It never starts a server: it works on the one `npm start` uses.
+ */
+import { Env, EnvError, loadEnv } from '../config/env';
+import { createDb, Db, migrateLatest } from '../db/connection';
+import { getUserByUsername, issueToken } from '../db/queries/users';
+import { seedDemoCity } from '../db/seeds/demo-city';
+import { findRunningPostgres, maskDatabaseUrl } from './stack/postgres';
+
+export interface CliContext {
+  env: Env;
+  /** Opens the stack's database on first use. */
+  db(): Promise<Db>;
+  /** A line for people (stderr). */
+  hint(line: string): void;
+  /** The command's result (stdout). */
+  out(line: string): void;
+}
+
+export interface CliCommand {
+  usage: string;
+  summary: string;
+  run(args: string[], ctx: CliContext): Promise<void>;
+}
+
+/** A usage mistake: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {}
+
+/** Splits `--name value` options from positional arguments; only the names listed are accepted. */
+export function parseArgs(args: string[], known: string[]): { positional: string[]; options: Record<string, string> } {
+  const positional: string[] = [];
+  const options: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (!known.includes(name)) throw new UsageError(`未知选项 (unknown option) --${name}`);
+    const value = inline ?? args[++i];
+    if (value === undefined) throw new UsageError(`--${name} 需要一个值 (needs a value)`);
+    options[name] = value;
+  }
+  return { positional, options };
+}
+
+export const commands: Record<string, CliCommand> = {
+  token: {
+    usage: 'token <username> [--days N] [--label L]',
+    summary: '为用户签发 API 令牌，只打印令牌本身 (issue an API token; prints only the token)',
+    async run(args, ctx) {
+      const { positional, options } = parseArgs(args, ['days', 'label']);
+      const [username, ...extra] = positional;
+      if (!username || extra.length) throw new UsageError('需要且只需要一个用户名 (exactly one username)');
+      // Every token expires (TOKEN_TTL_DAYS, 90 by default) unless --days says otherwise.
+      let expiresAt: Date | null = new Date(Date.now() + ctx.env.TOKEN_TTL_DAYS * 86_400_000);
+      if (options.days !== undefined) {
+        const days = Number(options.days);
+        if (!Number.isFinite(days) || days <= 0) throw new UsageError('--days 必须是正数 (must be a positive number)');
+        expiresAt = new Date(Date.now() + days * 86_400_000);
+      }
+      const db = await ctx.db();
+      const user = await getUserByUsername(db, username);
+      if (!user) throw new Error(`用户不存在 (no such user): ${username}。演示数据里有 admin (the demo city has "admin")`);
+      if (user.disabledAt) throw new Error(`用户已停用 (user is disabled): ${username}`);
+      const issued = await issueToken(db, user.id, { label: options.label ?? 'cli', expiresAt });
+      ctx.out(issued.token);
+      ctx.hint(
+        `已为 ${user.username} (${user.role}) 签发令牌，${issued.expiresAt ? `有效至 ${issued.expiresAt.toISOString()}` : '长期有效'} ` +
+          `(token issued${issued.expiresAt ? `, expires ${issued.expiresAt.toISOString()}` : ', no expiry'}). ` +
+          `用法 (use): curl -H "Authorization: Bearer <token>" http://127.0.0.1:${ctx.env.PORT}/...`,
+      );
+    },
+  },
+  migrate: {
+    usage: 'migrate',
+    summary: '运行数据库迁移 (run database migrations)',
+    async run(args, ctx) {
+      if (args.length) throw new UsageError('migrate 不接受参数 (takes no arguments)');
+      await migrateLatest(await ctx.db());
+      ctx.hint('迁移完成 (migrations applied)');
+    },
+  },
+  seed: {
+    usage: 'seed',
+    summary: '写入演示城市数据，可重复执行 (seed the demo city; idempotent)',
+    async run(args, ctx) {
+      if (args.length) throw new UsageError('seed 不接受参数 (takes no arguments)');
+      const db = await ctx.db();
+      await migrateLatest(db);
+      await seedDemoCity(db);
+      ctx.hint('演示数据已写入 (demo city seeded)');
+    },
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.values(commands).map((c) => c.usage.length));
+  const lines = Object.values(commands).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
+  return `用法 (usage): npm run cli -- <command>\n${lines.join('\n')}`;
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.error(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`未知命令 (unknown command): ${name}\n${usage()}`);
+    return 2;
+  }
+  let db: Db | undefined;
+  try {
+    const env = loadEnv();
+    const ctx: CliContext = {
+      env,
+      async db() {
+        if (!db) {
+          const found = await findRunningPostgres(env);
+          console.error(`[cli] 数据库 (database): ${maskDatabaseUrl(found.url)}`);
+          db = createDb(found.url, { max: 2 });
+        }
+        return db;
+      },
+      hint: (line) => console.error(line),
+      out: (line) => console.log(line),
+    };
+    await command.run(args, ctx);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n用法 (usage): npm run cli -- ${command.usage}`);
+      return 2;
+    }
+    console.error(err instanceof EnvError ? err.message : `错误 (error): ${(err as Error).message}`);
+    return 1;
+  } finally {
+    await db?.destroy();
+  }
+}
+
+if (require.main === module) {
+  void runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

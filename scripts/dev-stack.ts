@@ -1,0 +1,301 @@
+/**
+ * `npm start`: brings up Temporal, PostgreSQL, the worker and the API, prints where each is, and stops them
+ * in reverse order on Ctrl-C. Every part can be replaced by an existing one (TEMPORAL_ADDRESS, DATABASE_URL).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { Env, EnvError, loadEnv } from '../config/env';
+import { createDb, migrateLatest } from '../db/connection';
+import { seedDemoCity } from '../db/seeds/demo-city';
+import { maskDatabaseUrl, PostgresHandle, resolvePostgres } from './stack/postgres';
+import { findOrBuildTemporalCli } from './stack/temporal-cli';
+import { checkTemporal, portAnswers, startTemporalDevServer, TemporalHandle } from './stack/temporal-server';
+
+const root = path.resolve(__dirname, '..');
+
+function say(line: string): void {
+  process.stdout.write(`[stack] ${line}\n`);
+}
+
+function seconds(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)}s`;
+}
+
+interface ManagedChild {
+  name: 'api' | 'worker';
+  proc: ChildProcess;
+  exited: Promise<string>;
+  done: boolean;
+}
+
+/** Runs a TypeScript entry point as a child; its lines are shown prefixed with its name. */
+function startChild(name: ManagedChild['name'], file: string, env: NodeJS.ProcessEnv): ManagedChild {
+  // Own process group: Ctrl-C in the terminal reaches the launcher only, which stops the parts in order.
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, file)], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const child: ManagedChild = { name, proc, exited: Promise.resolve(''), done: false };
+  for (const [stream, sink] of [
+    [proc.stdout!, process.stdout],
+    [proc.stderr!, process.stderr],
+  ] as const) {
+    let partial = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) sink.write(`[${name}] ${line}\n`);
+    });
+    stream.on('end', () => {
+      if (partial) sink.write(`[${name}] ${partial}\n`);
+    });
+  }
+  child.exited = new Promise((resolve) => {
+    proc.on('error', (err) => {
+      child.done = true;
+      resolve(`无法启动 (cannot start): ${err.message}`);
+    });
+    proc.on('exit', (code, signal) => {
+      child.done = true;
+      resolve(`code=${code ?? '-'} signal=${signal ?? '-'}`);
+    });
+  });
+  return child;
+}
+
+async function stopChild(child: ManagedChild, graceMs: number): Promise<void> {
+  if (child.done) return;
+  child.proc.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    say(`${child.name} ${graceMs / 1000}s 内未退出，强制结束 (did not stop in time; killing)`);
+    child.proc.kill('SIGKILL');
+  }, graceMs);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+/** The launcher's state, so that a signal at any moment stops exactly what has been started. */
+const stack: { temporal?: TemporalHandle; postgres?: PostgresHandle; worker?: ManagedChild; api?: ManagedChild } = {};
+let shuttingDown = false;
+
+async function shutdown(code: number, why: string): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    say(`${why}；正在停止 (stopping): API → worker → Temporal → PostgreSQL ...`);
+    const started = Date.now();
+    const steps: [string, () => Promise<void>][] = [
+      ['api', async () => stack.api && (await stopChild(stack.api, 10_000))],
+      // The worker drains in-flight activities before it exits; give it time.
+      ['worker', async () => stack.worker && (await stopChild(stack.worker, 30_000))],
+      ['temporal', async () => stack.temporal && (await stack.temporal.stop())],
+      ['postgres', async () => stack.postgres && (await stack.postgres.stop())],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (err) {
+        say(`停止 ${name} 时出错 (error stopping ${name}): ${(err as Error).message}`);
+      }
+    }
+    say(`已全部停止，用时 ${seconds(started)} (all stopped)`);
+    process.exit(code);
+  }
+  // A second caller waits for the first shutdown to finish.
+  return new Promise<never>(() => undefined);
+}
+
+function killEverything(): void {
+  for (const c of [stack.api, stack.worker]) if (c && !c.done) c.proc.kill('SIGKILL');
+  stack.temporal?.kill();
+  stack.postgres?.kill();
+}
+
+let firstSignalAt = 0;
+function onSignal(signal: NodeJS.Signals): void {
+  const now = Date.now();
+  if (!firstSignalAt) {
+    firstSignalAt = now;
+    void shutdown(0, `收到 ${signal} (received ${signal})`);
+    return;
+  }
+  // Ctrl-C arrives twice (from the terminal and forwarded by bootstrap.js) within milliseconds; only a later,
+  // deliberate repeat means "stop now".
+  if (now - firstSignalAt < 1000) return;
+  say('再次收到信号，立即结束所有进程 (second signal: killing everything now)');
+  killEverything();
+  process.exit(130);
+}
+
+async function waitForApi(url: string, api: ManagedChild, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (api.done) throw new Error('API 进程已退出 (API process exited; see [api] lines above)');
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} ${timeoutMs / 1000} 秒内没有响应 (no answer in time)`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** True once some worker polls the task queue; a soft check (the summary prints either way). */
+async function waitForWorker(address: string, env: Env, worker: ManagedChild, timeoutMs: number): Promise<boolean> {
+  const connection = await Connection.connect({ address });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !worker.done) {
+      const res = await connection.workflowService.describeTaskQueue({
+        namespace: env.TEMPORAL_NAMESPACE,
+        taskQueue: { name: env.TEMPORAL_TASK_QUEUE },
+        taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+      });
+      if ((res.pollers ?? []).length > 0) return true;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    return false;
+  } finally {
+    await connection.close();
+  }
+}
+
+async function resolveTemporal(env: Env): Promise<TemporalHandle> {
+  if (env.TEMPORAL_ADDRESS) {
+    say(`使用已有的 Temporal (using TEMPORAL_ADDRESS) ${env.TEMPORAL_ADDRESS} ...`);
+    return checkTemporal(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE, say);
+  }
+  const cli = await findOrBuildTemporalCli(env, say);
+  const started = Date.now();
+  const handle = await startTemporalDevServer({
+    cli,
+    port: env.TEMPORAL_PORT,
+    uiPort: env.TEMPORAL_UI_PORT,
+    namespace: env.TEMPORAL_NAMESPACE,
+    dataDir: path.resolve(root, env.DATA_DIR),
+    log: say,
+  });
+  say(`Temporal 开发服务器已启动，用时 ${seconds(started)} (dev server up) on ${handle.address} (${cli})`);
+  return handle;
+}
+
+/** Terminal columns a label takes: CJK and full-width characters take two, so padEnd alone misaligns. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return width;
+}
+
+function summary(env: Env, temporal: TemporalHandle, postgres: PostgresHandle, workerReady: boolean, since: number): string {
+  const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+  const api = `http://${host}:${env.PORT}`;
+  const rows: [string, string][] = [
+    ['API', api],
+    ['API 文档 (docs)', `${api}/docs`],
+    ['Temporal', `${temporal.address}  namespace=${env.TEMPORAL_NAMESPACE}  task queue=${env.TEMPORAL_TASK_QUEUE}`],
+    ['Temporal Web UI', temporal.uiUrl ?? '(外部服务器，见其部署 / external server: see its own UI)'],
+    ['PostgreSQL', `${maskDatabaseUrl(postgres.url)}  (${postgres.detail})`],
+    ['数据目录 (data)', path.resolve(root, env.DATA_DIR)],
+    ['worker', workerReady ? '已连接任务队列 (polling)' : '仍在启动，见 [worker] 日志 (still starting; see [worker] lines)'],
+    ['令牌 (token)', 'npm run cli -- token admin'],
+    ['停止 (stop)', 'Ctrl-C'],
+  ];
+  const rule = '─'.repeat(72);
+  const body = rows.map(([k, v]) => `  ${k}${' '.repeat(Math.max(1, 18 - displayWidth(k)))}${v}`).join('\n');
+  return `${rule}\n  jiesu 接诉即办 开发环境已就绪，用时 ${seconds(since)} (dev stack ready)\n${body}\n${rule}`;
+}
+
+async function main(): Promise<void> {
+  const since = Date.now();
+  let env: Env;
+  try {
+    env = loadEnv();
+  } catch (err) {
+    if (err instanceof EnvError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // If the launcher dies without a clean shutdown, do not leave servers behind in their own process groups.
+  process.on('exit', killEverything);
+
+  if (await portAnswers(env.PORT, env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST)) {
+    throw new StartError(`端口 ${env.PORT} 已被占用 (PORT ${env.PORT} is in use); 请设置其他 PORT (set another PORT)`);
+  }
+
+  // Both parts are independent, so they start side by side; each failure names its part.
+  say('启动 Temporal 与 PostgreSQL (starting Temporal and PostgreSQL) ...');
+  const [temporal, postgres] = await Promise.allSettled([
+    resolveTemporal(env).then((h) => (stack.temporal = h)),
+    resolvePostgres({ ...env, DATA_DIR: path.resolve(root, env.DATA_DIR) }, say).then((h) => (stack.postgres = h)),
+  ]);
+  const problems: string[] = [];
+  if (temporal.status === 'rejected') problems.push(`Temporal 不可用 (Temporal unavailable):\n${(temporal.reason as Error).message}`);
+  if (postgres.status === 'rejected') problems.push(`PostgreSQL 不可用 (PostgreSQL unavailable):\n${(postgres.reason as Error).message}`);
+  if (problems.length) throw new StartError(problems.join('\n\n'));
+  if (shuttingDown) return;
+  const t = stack.temporal!;
+  const pg = stack.postgres!;
+  say(`PostgreSQL: ${maskDatabaseUrl(pg.url)} (${pg.detail})`);
+
+  const migrated = Date.now();
+  const db = createDb(pg.url, { max: 2 });
+  try {
+    await migrateLatest(db);
+    await seedDemoCity(db);
+  } catch (err) {
+    throw new StartError(`数据库迁移或种子数据失败 (migrations or seed failed): ${(err as Error).message}`);
+  } finally {
+    await db.destroy();
+  }
+  say(`迁移与种子数据完成，用时 ${seconds(migrated)} (migrated and seeded)`);
+  if (shuttingDown) return;
+
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: pg.url,
+    TEMPORAL_ADDRESS: t.address,
+    TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
+    TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE,
+    PORT: String(env.PORT),
+    HOST: env.HOST,
+  };
+  stack.worker = startChild('worker', 'scripts/worker.ts', childEnv);
+  stack.api = startChild('api', 'api/server.ts', childEnv);
+  for (const child of [stack.worker, stack.api]) {
+    void child.exited.then((how) => {
+      if (!shuttingDown) void shutdown(1, `${child.name} 进程意外退出 (exited unexpectedly), ${how}`);
+    });
+  }
+  void t.exited.then((how) => {
+    if (!shuttingDown) void shutdown(1, `Temporal 意外退出 (Temporal exited unexpectedly), ${how}`);
+  });
+  void pg.exited.then((how) => {
+    if (!shuttingDown) void shutdown(1, `PostgreSQL 意外退出 (PostgreSQL exited unexpectedly), ${how}`);
+  });
+
+  const healthHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+  await waitForApi(`http://${healthHost}:${env.PORT}/healthz`, stack.api, 90_000);
+  const workerReady = await waitForWorker(t.address, env, stack.worker, 60_000).catch(() => false);
+  if (shuttingDown) return;
+  console.log(summary(env, t, pg, workerReady, since));
+}
+
+/** A start-up failure whose message is the whole story (no stack trace needed). */
+class StartError extends Error {}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    if (shuttingDown) return;
+    const message = err instanceof StartError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    console.error(`[stack] 启动失败 (start-up failed):\n${message}`);
+    void shutdown(1, '启动失败 (start-up failed)');
+  });
+}
