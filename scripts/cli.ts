@@ -2,6 +2,8 @@
  * Admin CLI: `npm run cli -- <command> [args]`. Results go to stdout (so `$(npm run -s cli -- token admin)`
  * works); hints and errors go to stderr. It never starts a server: it works on the one `npm start` uses.
  */
+import { Client, Connection } from '@temporalio/client';
+import { reprojectCases } from './reproject';
 import { Env, EnvError, loadEnv } from '../config/env';
 import { createDb, Db, migrateLatest } from '../db/connection';
 import { getUserByUsername, issueToken } from '../db/queries/users';
@@ -81,6 +83,26 @@ export const commands: Record<string, CliCommand> = {
       if (args.length) throw new UsageError('migrate 不接受参数 (takes no arguments)');
       await migrateLatest(await ctx.db());
       ctx.hint('迁移完成 (migrations applied)');
+    },
+  },
+  reproject: {
+    usage: 'reproject',
+    summary: '从案件工作流重建读模型（需 worker 在运行）(rebuild the read model from the case workflows; needs a running worker)',
+    async run(args, ctx) {
+      if (args.length) throw new UsageError('reproject 不接受参数 (takes no arguments)');
+      const address = ctx.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${ctx.env.TEMPORAL_PORT}`;
+      const connection = await Connection.connect({ address }).catch((err: Error) => {
+        throw new Error(`无法连接 Temporal (cannot reach Temporal) ${address}: ${err.message}。先运行 npm start (start the stack first)`);
+      });
+      try {
+        const client = new Client({ connection, namespace: ctx.env.TEMPORAL_NAMESPACE });
+        const result = await reprojectCases({ client, db: await ctx.db(), log: ctx.hint });
+        ctx.out(JSON.stringify(result));
+        ctx.hint(`已重建 ${result.cases} 件案件，失败 ${result.failed.length} 件 (reprojected ${result.cases}, failed ${result.failed.length})`);
+        if (result.failed.length) process.exitCode = 1;
+      } finally {
+        await connection.close();
+      }
     },
   },
   seed: {

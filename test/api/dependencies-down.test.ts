@@ -25,7 +25,11 @@ async function serve(db: Db, temporalAddress: string): Promise<{ url: string; cl
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connection.close().catch(() => undefined);
+    },
   };
 }
 
