@@ -1,21 +1,7 @@
-import type { Agreement, CaseLocation, Attachment, Instant, Reporter } from './types';
-import type { AlertType, Channel, Rating, RequestType, Role, SlaClassName, Tier, Urgency } from './terms';
+import type { Agreement, CaseIntake, Instant } from './types';
+import type { AlertType, Rating, Role, Tier } from './terms';
 
-/** Everything intake knows about a new case, already validated and with its location resolved. */
-export interface CaseIntake {
-  id: string;
-  caseNo: string;
-  requestType: RequestType;
-  category: string;
-  slaClass: SlaClassName;
-  urgency: Urgency;
-  title: string;
-  description: string;
-  channel: Channel;
-  location: CaseLocation;
-  reporter: Reporter;
-  attachments: Attachment[];
-}
+export type { CaseIntake };
 
 /** Who did it, as recorded on the timeline; null for the system (timers). */
 export interface ActorRef {

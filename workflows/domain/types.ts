@@ -124,15 +124,19 @@ export interface Clock {
   pausedAt?: Instant | null;
 }
 
-export interface Extension {
+/** Something asked of a supervisor: an extension, or the complex mark. */
+export interface ApprovalRequest {
   state: 'pending' | 'approved' | 'refused';
-  duration: string;
   reason: string;
   requestedAt: Instant;
   requestedBy: string;
   decidedAt?: Instant | null;
   decidedBy?: string | null;
   note?: string | null;
+}
+
+export interface Extension extends ApprovalRequest {
+  duration: string;
   /** resolveBy before and after an approval, kept for the record. */
   previousResolveBy?: Instant | null;
 }
@@ -144,22 +148,26 @@ export interface Agreement {
   at: Instant;
 }
 
-export interface CaseState {
+/** Everything intake knows about a new case, already validated and with its location resolved. */
+export interface CaseIntake {
   id: string;
   caseNo: string;
-  status: CaseStatus;
-  tier: Tier;
-  mode: HandlingMode | null;
   requestType: RequestType;
   category: string;
-  urgency: Urgency;
   slaClass: SlaClassName;
+  urgency: Urgency;
   title: string;
   description: string;
   channel: Channel;
   location: CaseLocation;
   reporter: Reporter;
   attachments: Attachment[];
+}
+
+export interface CaseState extends CaseIntake {
+  status: CaseStatus;
+  tier: Tier;
+  mode: HandlingMode | null;
   assignments: Assignment[];
   deadlines: Deadlines;
   overdue: boolean;
@@ -170,15 +178,7 @@ export interface CaseState {
   extension: Extension | null;
   agreement: Agreement | null;
   /** The dispatcher's "complex" mark (复杂件), in force only once a supervisor approves it. */
-  complexMark: {
-    state: 'pending' | 'approved' | 'refused';
-    reason: string;
-    requestedAt: Instant;
-    requestedBy: string;
-    decidedAt?: Instant | null;
-    decidedBy?: string | null;
-    note?: string | null;
-  } | null;
+  complexMark: ApprovalRequest | null;
   /** While waiting for the citizen's information (待补充材料). */
   paused: { since: Instant; reason: string } | null;
   /** First feedback of the lead unit (progress note or resolution): the on-time feedback measure. */
