@@ -5,12 +5,17 @@ import swaggerUi from 'swagger-ui-express';
 import type { Db } from '../db/connection';
 import type { Logger } from '../config/logger';
 import { authenticate } from './auth';
+import { auditTrail } from './audit';
+import { corsPolicy, rateLimitPerToken, securityHeaders } from './security';
+import { auditRoutes } from './routes/audit';
+import { tokenRoutes } from './routes/tokens';
 import type { CaseGateway } from './case-gateway';
 import { ApiError, errorHandler } from './errors';
 import { httpMetrics, metricsHandler } from './metrics';
 import { createRegistry, generateOpenApiDocument } from './openapi';
 import { defaultOfficeHours, OfficeHours } from '../activities/calendar/deadline-arithmetic';
 import { alertRoutes } from './routes/alerts';
+import { kpiRoutes } from './routes/kpis';
 import { caseRoutes } from './routes/cases';
 import type { AlertFeed } from './alert-feed';
 import { referenceRoutes } from './routes/reference';
@@ -26,6 +31,12 @@ export interface AppDeps {
   /** Wakes alert streams (LISTEN/NOTIFY); one per process. */
   alertFeed: AlertFeed;
   trustProxy?: string;
+  /** Browser origins allowed by CORS (CORS_ORIGINS); none when absent. */
+  corsOrigins?: string[];
+  /** Requests per minute per token, or per address without one (RATE_LIMIT_PER_MINUTE); 600 when absent. */
+  rateLimitPerMinute?: number;
+  /** Validity of tokens issued by POST /users (TOKEN_TTL_DAYS); 90 when absent. */
+  tokenTtlDays?: number;
 }
 
 const trustProxySetting = (value: string | undefined): boolean | number | string => {
@@ -51,10 +62,16 @@ export function createApp(deps: AppDeps): Express {
         return id;
       },
       customProps: (req) => (req.url?.match(/\/cases\/(\d+)/) ? { caseId: req.url.match(/\/cases\/(\d+)/)![1] } : {}),
-      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }) },
+      // The path only: a query string (a search term, say) may hold a citizen's name or number.
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url ?? '').split('?')[0] }) },
     }),
   );
+  app.use(securityHeaders());
+  app.use(corsPolicy(deps.corsOrigins ?? []));
   app.use(httpMetrics());
+  // Before the limiter so that refusals are recorded; it skips 429s itself.
+  app.use('/api/v1', auditTrail({ db, log }));
+  app.use('/api/v1', rateLimitPerToken({ perMinute: deps.rateLimitPerMinute ?? 600, log }));
   app.use(express.json({ limit: '256kb' }));
 
   app.get('/healthz', (_req, res) => {
@@ -72,11 +89,14 @@ export function createApp(deps: AppDeps): Express {
   const officeHours = deps.officeHours ?? defaultOfficeHours;
   const api = express.Router();
   api.use(authenticate(db));
-  api.use(referenceRoutes({ db }, registry));
+  api.use(referenceRoutes({ db, tokenTtlDays: deps.tokenTtlDays }, registry));
+  api.use(tokenRoutes({ db }, registry));
+  api.use(auditRoutes({ db }, registry));
   api.use(calendarRoutes({ db, officeHours }, registry));
   api.use(slaPolicyRoutes({ db }, registry));
   api.use(caseRoutes({ db, gateway, officeHours }, registry));
   api.use(alertRoutes({ db, feed: deps.alertFeed }, registry));
+  api.use(kpiRoutes({ db }, registry));
   app.use('/api/v1', api);
 
   const document = generateOpenApiDocument(registry);

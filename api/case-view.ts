@@ -2,14 +2,32 @@ import type { CaseState } from '../workflows/domain';
 import type { TimelineRow } from '../db/queries/cases';
 import type { AuthenticatedUser } from '../db/queries/users';
 
-export const maskPhone = (phone: string): string =>
-  phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****';
+/**
+ * `13800005678` → `138****5678`. Shorter numbers keep only their last two digits, so a masked number never
+ * gives away more than half of itself.
+ */
+export const maskPhone = (phone: string): string => {
+  if (phone.length >= 11) return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+  return phone.length >= 7 ? `****${phone.slice(-2)}` : '****';
+};
 
-export const maskName = (name: string): string => (name.length <= 1 ? '*' : `${[...name][0]}${'*'.repeat([...name].length - 1)}`);
+/** `张三丰` → `张*`: the surname only; one star whatever the length, so the length is not told either. */
+export const maskName = (name: string): string => {
+  const chars = [...name.trim()];
+  return chars.length <= 1 ? '*' : `${chars[0]}*`;
+};
 
-/** The clerk took the call; the lead unit's liaison needs the number once it has accepted the case. */
-function maySeeReporter(user: AuthenticatedUser, state: CaseState): boolean {
+/**
+ * Who needs to reach the citizen, and so sees the name and number in full:
+ * - the clerk, who took the request and records the callback; the admin, who answers for the data;
+ * - the lead unit's liaison once its assignment is accepted (it owns the work and calls back);
+ * - the direct handler (a grid worker or community dispatcher who took it on the spot, 直接办): fixing or
+ *   answering at once means going to or calling the person who asked.
+ * Everyone else (other units, cooperating units, dispatchers and supervisors watching) sees the masked form.
+ */
+export function maySeeReporter(user: AuthenticatedUser, state: CaseState): boolean {
   if (user.role === 'clerk' || user.role === 'admin') return true;
+  if (state.directHandler?.userId === user.id) return true;
   if (user.role !== 'liaison') return false;
   return state.assignments.some((a) => a.active && a.role === 'lead' && a.state === 'accepted' && a.unitId === user.unitId);
 }

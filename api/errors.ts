@@ -78,6 +78,10 @@ export function toApiError(err: unknown): ApiError {
   if (e?.type === 'entity.parse.failed') return new ApiError(400, 'MALFORMED_JSON', '请求体不是合法的 JSON');
   if (e?.type === 'entity.too.large') return new ApiError(413, 'PAYLOAD_TOO_LARGE', '请求体过大');
   if (e?.type && e.status && e.status >= 400 && e.status < 500) return new ApiError(400, 'MALFORMED_JSON', '请求体无法解析');
+  // The router's own refusals (e.g. a path segment that is not valid percent-encoding); their text echoes the input.
+  if (err instanceof URIError || ((err as { expose?: boolean })?.expose === true && e.status && e.status >= 400 && e.status < 500)) {
+    return ApiError.validation([{ field: 'path', message: '请求路径无法解析' }]);
+  }
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const mapped = failureStatus[err.cause.type ?? ''];
     if (mapped) {
@@ -96,8 +100,13 @@ export function toApiError(err: unknown): ApiError {
 }
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
-  return (err, req, res, _next) => {
+  return (err, req, res, next) => {
     const apiError = toApiError(err);
+    // A stream (SSE) that fails after its headers went out can only be cut; Express's own handler does that.
+    if (res.headersSent) {
+      if (apiError.status >= 500) log.error({ err, reqId: req.id, path: req.path }, 'request failed after headers were sent');
+      return next(err);
+    }
     if (apiError.status >= 500) log.error({ err, reqId: req.id, path: req.path }, 'request failed');
     res.status(apiError.status).json({
       error: { code: apiError.code, message: apiError.message, details: apiError.details, ...apiError.extra },

@@ -1,8 +1,8 @@
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Request, Router } from 'express';
-import type { ZodType, z } from 'zod';
+import { z, type ZodType } from 'zod';
 import type { AuthenticatedUser } from '../db/queries/users';
-import { Permission, requirePermission } from './auth';
+import { Permission, recordRoute, requirePermission } from './permissions';
 import { ApiError, zodDetails } from './errors';
 import { errorResponses, IdempotencyHeader } from './schemas/common';
 
@@ -39,6 +39,9 @@ export interface RouteResult {
   body: unknown;
 }
 
+/** A route that declares no query takes none: an unknown parameter is refused like an unknown body field. */
+const NoQuery = z.strictObject({});
+
 function parse<S>(schema: S | undefined, value: unknown, where: string): Parsed<S> {
   if (!schema) return undefined as Parsed<S>;
   const result = (schema as unknown as Schema).safeParse(value ?? {});
@@ -67,12 +70,13 @@ export function defineRoute<B extends Schema | undefined, Q extends Schema | und
   spec: RouteSpec<B, Q, P>,
   handler: (ctx: RouteContext<B, Q, P>) => Promise<RouteResult>,
 ): void {
+  recordRoute({ method: spec.method, path: spec.path, permission: spec.permission });
   router[spec.method](spec.path, requirePermission(spec.permission), async (req, res) => {
     const ctx: RouteContext<B, Q, P> = {
       req,
       user: req.user!,
       params: parse(spec.params, req.params, 'path'),
-      query: parse(spec.query, req.query, 'query'),
+      query: spec.query ? parse(spec.query, req.query, 'query') : (parse(NoQuery, req.query, 'query'), undefined as Parsed<Q>),
       body: parse(spec.body, req.body, ''),
       idempotencyKey: spec.idempotent ? idempotencyKeyOf(req) : undefined,
     };

@@ -3,6 +3,7 @@ import { EnvError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createDb } from '../db/connection';
 import { createApp } from './app';
+import { answerClientErrors, parseOrigins } from './security';
 import { parseOfficeHours } from '../activities/calendar/deadline-arithmetic';
 import { AlertFeed } from './alert-feed';
 import { CaseGateway } from './case-gateway';
@@ -19,8 +20,19 @@ async function main(): Promise<void> {
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const gateway = new CaseGateway(client, env.TEMPORAL_TASK_QUEUE, env.WORKFLOW_CALL_TIMEOUT_MS);
   const alertFeed = new AlertFeed(env.DATABASE_URL, log);
-  const app = createApp({ db, gateway, log, alertFeed, trustProxy: env.TRUST_PROXY, officeHours: parseOfficeHours(env.OFFICE_HOURS) });
+  const app = createApp({
+    db,
+    gateway,
+    log,
+    alertFeed,
+    trustProxy: env.TRUST_PROXY,
+    officeHours: parseOfficeHours(env.OFFICE_HOURS),
+    corsOrigins: parseOrigins(env.CORS_ORIGINS),
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    tokenTtlDays: env.TOKEN_TTL_DAYS,
+  });
   const server = app.listen(env.PORT, env.HOST, () => log.info({ port: env.PORT, host: env.HOST }, 'API listening'));
+  answerClientErrors(server);
 
   const stop = (signal: string) => {
     log.info({ signal }, 'API stopping');

@@ -5,7 +5,7 @@ import { latestAlertId, listAlerts } from '../../db/queries/alerts';
 import type { AuthenticatedUser } from '../../db/queries/users';
 import { alertTypes } from '../../workflows/domain';
 import type { AlertFeed } from '../alert-feed';
-import { requirePermission } from '../auth';
+import { jurisdictionScope, recordRoute, requirePermission } from '../permissions';
 import { ApiError } from '../errors';
 import { defineRoute } from '../routing';
 import { errorResponses, Instant } from '../schemas/common';
@@ -36,7 +36,7 @@ const AlertQuery = z.strictObject({
 });
 
 /** Supervisors and dispatchers see the alerts of every case located in their subtree, whatever tier it reached. */
-const alertScope = (user: AuthenticatedUser): string | null => (user.role === 'admin' ? null : (user.jurisdictionPath ?? '/nowhere/'));
+const alertScope = (user: AuthenticatedUser): string | null => jurisdictionScope(user);
 
 export function alertRoutes(deps: { db: Db; feed: AlertFeed }, registry: OpenAPIRegistry): Router {
   const { db, feed } = deps;
@@ -61,8 +61,11 @@ export function alertRoutes(deps: { db: Db; feed: AlertFeed }, registry: OpenAPI
     },
   );
 
+  recordRoute({ method: 'get', path: '/alerts/stream', permission: 'alerts.read' });
   router.get('/alerts/stream', requirePermission('alerts.read'), async (req, res) => {
     const user = req.user!;
+    const unknownParams = Object.keys(req.query).filter((k) => k !== 'lastEventId');
+    if (unknownParams.length) throw ApiError.validation([{ field: `query.${unknownParams.join(',')}`, message: `不允许的参数：${unknownParams.join(', ')}` }]);
     const resumeFrom = req.header('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
     if (resumeFrom !== undefined && !/^\d{1,18}$/.test(resumeFrom)) {
       throw ApiError.validation([{ field: 'header.Last-Event-ID', message: '应为告警编号' }]);
@@ -70,6 +73,8 @@ export function alertRoutes(deps: { db: Db; feed: AlertFeed }, registry: OpenAPI
     // A new client starts from now; a reconnecting one first gets everything after the last id it saw.
     let lastId = resumeFrom ?? (await latestAlertId(db));
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    // HEAD gets the headers only: Node sends nothing for a HEAD stream until it ends, which it never would.
+    if (req.method === 'HEAD') return void res.end();
     res.write('retry: 3000\n\n');
 
     let reading = false;

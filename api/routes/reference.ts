@@ -12,8 +12,10 @@ import { CategoryBody, CreatedUserBody, CreateUserBody, JurisdictionBody, Propos
 
 const tag = '基础数据 Reference data';
 
-export function referenceRoutes(deps: { db: Db }, registry: OpenAPIRegistry): Router {
+export function referenceRoutes(deps: { db: Db; tokenTtlDays?: number }, registry: OpenAPIRegistry): Router {
   const { db } = deps;
+  // Every token expires; an admin can still revoke it earlier (DELETE /tokens/:tokenId).
+  const tokenTtlMs = (deps.tokenTtlDays ?? 90) * 86_400_000;
   const router = Router();
   const list = (schema: z.ZodType) => ({ 200: { description: '列表', schema: z.object({ items: z.array(schema) }) } });
 
@@ -86,9 +88,12 @@ export function referenceRoutes(deps: { db: Db }, registry: OpenAPIRegistry): Ro
     async ({ body }) => {
       try {
         const user = await createUser(db, body);
-        const { token } = await issueToken(db, user.id, { label: 'created by admin' });
+        const { token, tokenId, expiresAt } = await issueToken(db, user.id, { label: 'created by admin', expiresAt: new Date(Date.now() + tokenTtlMs) });
         const { id, username, displayName, role, jurisdictionId, unitId } = user;
-        return { status: 201, body: { user: { id, username, displayName, role, jurisdictionId, unitId }, token } };
+        return {
+          status: 201,
+          body: { user: { id, username, displayName, role, jurisdictionId, unitId }, token, tokenId, tokenExpiresAt: expiresAt?.toISOString() ?? null },
+        };
       } catch (err) {
         if (err instanceof UserInputError) throw userInputError(err);
         throw err;

@@ -53,5 +53,7 @@ export const CreatedUserBody = z
       unitId: z.string().nullable(),
     }),
     token: z.string().openapi({ description: '访问令牌，仅此一次显示' }),
+    tokenId: z.string().openapi({ description: '令牌编号，用于查询和吊销（DELETE /api/v1/tokens/{tokenId}）' }),
+    tokenExpiresAt: z.string().nullable().openapi({ description: '令牌到期时间（TOKEN_TTL_DAYS，默认 90 天）' }),
   })
   .openapi('CreatedUser');

@@ -2,10 +2,14 @@ import type { Knex } from 'knex';
 import * as referenceData from './001_reference_data';
 import * as cases from './002_cases';
 import * as callbackBasis from './003_callback_basis';
+import * as audit from './004_audit';
+import * as kpiFacts from './005_kpi_facts';
 
 /** Every migration, in order. A new migration is a new file added at the end of this list. */
 export const migrations: { name: string; module: Knex.Migration }[] = [
   { name: '001_reference_data', module: referenceData },
   { name: '002_cases', module: cases },
   { name: '003_callback_basis', module: callbackBasis },
+  { name: '004_audit', module: audit },
+  { name: '005_kpi_facts', module: kpiFacts },
 ];

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import type { CaseEvent, CaseState } from '../../workflows/domain';
+import { kpiFacts, type CaseEvent, type CaseState } from '../../workflows/domain';
 import { saveAlerts } from './alerts';
+import { kpiColumns, saveAssignmentFacts } from './kpis';
 
 export interface CaseFilter {
   status?: string;
@@ -25,14 +26,12 @@ export interface TimelineRow {
   data: Record<string, unknown>;
 }
 
-const leadUnitOf = (state: CaseState): string | null =>
-  state.assignments.find((a) => a.active && a.role === 'lead')?.unitId ?? null;
-
 /**
  * Upserts the case row and appends its new events. Guarded by `version`, so a retried or late projection
  * never overwrites a newer one, and events are keyed by (case, seq), so sending one twice is harmless.
  */
 export async function saveCaseProjection(db: Knex, state: CaseState, events: CaseEvent[]): Promise<void> {
+  const facts = kpiFacts(state);
   const row = {
     id: state.id,
     case_no: state.caseNo,
@@ -50,7 +49,7 @@ export async function saveCaseProjection(db: Knex, state: CaseState, events: Cas
     city_id: state.location.cityId,
     grid_id: state.location.gridId ?? null,
     jurisdiction_path: db('jurisdictions').select('path').where('id', state.location.communityId),
-    lead_unit_id: leadUnitOf(state),
+    lead_unit_id: facts.leadUnitId,
     unit_ids: [...new Set(state.assignments.map((a) => a.unitId))],
     overdue: state.overdue,
     reopen_count: state.reopenCount,
@@ -63,13 +62,18 @@ export async function saveCaseProjection(db: Knex, state: CaseState, events: Cas
     version: state.version,
     doc: JSON.stringify(state),
     search_text: [state.caseNo, state.title, state.description, state.location.address].join(' '),
+    ...kpiColumns(facts),
   };
   await db.transaction(async (trx) => {
-    await trx('cases')
+    const written = await trx('cases')
       .insert(row)
       .onConflict('id')
       .merge()
-      .where('cases.version', '<', state.version);
+      // Same version again only for a row projected before its KPI facts existed: `reproject` fills them in.
+      .where((q) => q.where('cases.version', '<', state.version).orWhere((same) => same.where('cases.version', state.version).andWhere('cases.kpi_facts', false)))
+      .returning('id');
+    // The assignment facts move with the row: never from a projection the version guard turned away.
+    if (written.length > 0) await saveAssignmentFacts(trx, state.id, facts);
     await saveAlerts(trx, state, events);
     if (events.length > 0) {
       await trx('case_events')

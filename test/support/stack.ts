@@ -8,9 +8,10 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
+import { answerClientErrors } from '../../api/security';
 import { CaseGateway } from '../../api/case-gateway';
 import { AlertFeed } from '../../api/alert-feed';
-import { createLogger } from '../../config/logger';
+import { createLogger, type Logger } from '../../config/logger';
 import { createDb, Db, migrateLatest } from '../../db/connection';
 import { seedDemoCity } from '../../db/seeds/demo-city';
 import { createDatabase, dropDatabase, withDatabase } from '../../scripts/stack/postgres';
@@ -64,7 +65,16 @@ async function ownDatabase(): Promise<{ url: string; drop: () => Promise<void> }
 }
 
 export async function startTestStack(
-  options: { gatewayTimeoutMs?: number; ownDatabase?: boolean; officeHours?: string } = {},
+  options: {
+    gatewayTimeoutMs?: number;
+    ownDatabase?: boolean;
+    officeHours?: string;
+    /** Per token; high by default so that polling tests are never limited. */
+    rateLimitPerMinute?: number;
+    corsOrigins?: string[];
+    /** The API's logger (silent by default), e.g. one writing into a buffer that a test reads. */
+    logger?: Logger;
+  } = {},
 ): Promise<TestStack> {
   const officeHours = parseOfficeHours(options.officeHours ?? defaultOfficeHoursText);
   const address = requireEnv('TEMPORAL_ADDRESS');
@@ -88,12 +98,21 @@ export async function startTestStack(
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
   const gateway = new CaseGateway(client, taskQueue, options.gatewayTimeoutMs ?? 15_000);
-  const log = createLogger({ level: 'silent', name: 'test' });
+  const log = options.logger ?? createLogger({ level: 'silent', name: 'test' });
   const alertFeed = new AlertFeed(databaseUrl, log);
-  const app = createApp({ db, gateway, log, alertFeed, officeHours });
+  const app = createApp({
+    db,
+    gateway,
+    log,
+    alertFeed,
+    officeHours,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 1_000_000,
+    corsOrigins: options.corsOrigins,
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  answerClientErrors(server);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const tokens = new Map<string, string>();

@@ -32,6 +32,7 @@ export function initialState(intake: CaseIntake, at: string): CaseState {
     createdAt: at,
     dispatchedAt: null,
     resolvedAt: null,
+    firstResolvedAt: null,
     closedAt: null,
     updatedAt: at,
     version: 0,
@@ -185,6 +186,7 @@ function apply(state: CaseState, event: CaseEvent): CaseState {
           ...next,
           status: 'resolved',
           resolvedAt: at,
+          firstResolvedAt: state.firstResolvedAt ?? at,
           firstFeedbackAt: state.firstFeedbackAt ?? at,
           resolution: { summary: event.summary, evidence: event.evidence, explainedUnresolved: event.explainedUnresolved, by: by ?? '', at },
         },
@@ -250,7 +252,11 @@ function apply(state: CaseState, event: CaseEvent): CaseState {
     case 'clock_missed': {
       const clock = state.clocks.find((c) => c.id === event.clockId);
       // A repeat reminder has done its job once it fired; the others keep running until met.
-      return updateClock(state, event.clockId, { missedAt: at, ...(clock?.kind === 'repeatOverdue' ? { stoppedAt: at } : {}) });
+      return updateClock(state, event.clockId, {
+        missedAt: at,
+        missedDue: clock?.missedDue ?? clock?.due ?? null,
+        ...(clock?.kind === 'repeatOverdue' ? { stoppedAt: at } : {}),
+      });
     }
 
     case 'alert_raised':

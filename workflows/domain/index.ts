@@ -9,3 +9,4 @@ export * from './case-record';
 export * from './sla-class';
 export * from './clocks';
 export * from './duration';
+export * from './kpi-facts';

@@ -119,6 +119,11 @@ export interface Clock {
   plan: { from: Instant; duration?: string | null; shift?: { from: Instant; to: Instant } | null } | null;
   warned: boolean;
   missedAt: Instant | null;
+  /**
+   * The due it had when it was first missed. A later replan (an extension approved too late, a pause after
+   * the miss) moves `due` and clears `missedAt`, but the measures judge against the deadline as it stood then.
+   */
+  missedDue?: Instant | null;
   stoppedAt: Instant | null;
   /** Resolve clock only: paused while waiting for the citizen (待补充材料). */
   pausedAt?: Instant | null;
@@ -199,6 +204,8 @@ export interface CaseState extends CaseIntake {
   createdAt: Instant;
   dispatchedAt: Instant | null;
   resolvedAt: Instant | null;
+  /** The first resolution: a reopening clears `resolvedAt`, but on-time completion is judged on this one. */
+  firstResolvedAt?: Instant | null;
   closedAt: Instant | null;
   updatedAt: Instant;
   /** Bumped by every event; the projection only ever moves forward on it. */
