@@ -66,8 +66,8 @@ function npmCommand(args) {
   return { cmd: process.platform === 'win32' ? 'npm.cmd' : 'npm', args };
 }
 
-/** Runs npm with our stdout/stderr, also keeping stderr to tell failure causes apart. */
-function runNpm(args) {
+/** Runs npm with our stdout, keeping stderr to tell failure causes apart (shown unless `quiet`). */
+function runNpm(args, quiet = false) {
   const npm = npmCommand(args);
   const result = spawnSync(npm.cmd, npm.args, {
     cwd: root,
@@ -75,7 +75,7 @@ function runNpm(args) {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (result.stderr) process.stderr.write(result.stderr);
+  if (result.stderr && !quiet) process.stderr.write(result.stderr);
   if (result.error) {
     fail(`无法运行 npm (cannot run npm): ${result.error.message}. 请确认 npm 已安装并在 PATH 中 (is npm installed?)`);
   }
@@ -87,7 +87,9 @@ function ensureDependencies() {
   if (!reason) return;
   const started = Date.now();
   say(`${reason}：正在运行 npm ci (running npm ci, usually 1-2 min on a fresh clone) ...`);
-  let result = runNpm(['ci', '--no-audit', '--no-fund']);
+  // npm ci's own complaint is held back until we know the fallback below cannot fix it.
+  let result = runNpm(['ci', '--no-audit', '--no-fund'], true);
+  if (result.status !== 0 && !/EUSAGE|in sync/.test(result.stderr)) process.stderr.write(result.stderr);
   if (result.status !== 0 && /EUSAGE|in sync/.test(result.stderr)) {
     // npm ci refuses a lock file that lacks entries for other platforms' optional packages (a registry mirror
     // that does not serve them produces such a lock). `npm install --no-save` installs the same locked
