@@ -79,8 +79,7 @@ const underPath = (path: string, userPath: string | null): boolean => userPath !
 export function canSeeCase(user: AuthenticatedUser, info: { path: string; unitIds: string[] }): boolean {
   if (user.role === 'admin') return true;
   if (user.role === 'liaison') return user.unitId !== null && info.unitIds.includes(user.unitId);
-  if (!user.jurisdictionPath) return false;
-  return underPath(info.path, user.jurisdictionPath) || user.jurisdictionPath.startsWith(info.path);
+  return isPlaceInSubtree(user, info.path);
 }
 
 /** The same rule as `canSeeCase`, as a filter on the read model. */
@@ -89,7 +88,13 @@ export function caseListScope(user: AuthenticatedUser): CaseScope {
   if (user.role === 'liaison') return { kind: 'unit', unitId: user.unitId ?? '' };
   return { kind: 'jurisdiction', path: user.jurisdictionPath ?? '/nowhere/' };
 }
-export const listScope = caseListScope;
+
+/** A community in the user's subtree, or, for a user placed on a grid, the community above it. */
+const isPlaceInSubtree = (user: AuthenticatedUser, communityPath: string): boolean =>
+  !!user.jurisdictionPath && (underPath(communityPath, user.jurisdictionPath) || user.jurisdictionPath.startsWith(communityPath));
+
+/** Intake follows the same rule as seeing a case: report only about places one works for. */
+export const mayReportAt = isPlaceInSubtree;
 
 /**
  * Rows about cases (alerts, audit, KPIs) are filtered by where the case is located: the path prefix of the

@@ -15,7 +15,7 @@ import type { AuthenticatedUser } from '../../db/queries/users';
 import { CaseCommandName, CaseCommands, CaseIntake, CaseState, invalidState, slaClassFor, SlaClassName } from '../../workflows/domain';
 import { Permission, toActor } from '../auth';
 // Who sees which case: the scope half of the permission table (api/permissions.ts).
-import { canSeeCase, listScope } from '../permissions';
+import { canSeeCase, caseListScope, mayReportAt } from '../permissions';
 import type { CaseGateway } from '../case-gateway';
 import { caseView } from '../case-view';
 import { ApiError, ErrorDetail } from '../errors';
@@ -70,11 +70,7 @@ async function resolveIntake(db: Db, body: ReturnType<typeof OpenCaseBody.parse>
   if (details.length) throw ApiError.validation(details);
   const tiers = await escalationTiersOf(db, community!.id);
   if (!tiers.street || !tiers.city) throw ApiError.validation([{ field: 'location.communityId', message: '该社区未挂接到街道和市级平台' }]);
-  const path = community!.path;
-  const userPath = user.jurisdictionPath ?? '';
-  if (!(path.startsWith(userPath) && userPath) && !userPath.startsWith(path)) {
-    throw ApiError.forbidden('只能受理本辖区内的诉求');
-  }
+  if (!mayReportAt(user, community!.path)) throw ApiError.forbidden('只能受理本辖区内的诉求');
   return { categoryClass: category!.slaClass as SlaClassName, streetId: tiers.street.id, cityId: tiers.city.id };
 }
 
@@ -161,7 +157,7 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
       const { limit, cursor: rawCursor, ...filter } = query;
       const cursor = rawCursor ? decodeCursor(rawCursor) : null;
       if (rawCursor && !cursor) throw ApiError.validation([{ field: 'query.cursor', message: '分页游标无效' }]);
-      const page = await listCases(db, filter, listScope(user), { limit, cursor });
+      const page = await listCases(db, filter, caseListScope(user), { limit, cursor });
       return { status: 200, body: { items: await presentAll(page.items, user), nextCursor: page.nextCursor } };
     },
   );
