@@ -1,3 +1,4 @@
+import { defaultMaxPause } from '../config/sla-defaults';
 import type { Db } from '../db/connection';
 import { getSlaPolicy } from '../db/queries/sla-policies';
 import type { ClockKind, ClockPlan, SlaClassName } from '../workflows/domain';
@@ -41,7 +42,9 @@ export function createClockActivities(deps: { db: Db; deadlines: DeadlineActivit
           plans.push({ clockId: r.clockId, due, warnAt: null, basis });
           continue;
         }
-        const duration = r.duration ?? policy[r.kind as 'triage' | 'respond' | 'resolve' | 'callback' | 'repeatOverdue'];
+        const duration =
+          r.duration ??
+          (r.kind === 'pause' ? (policy.maxPause ?? defaultMaxPause) : policy[r.kind as 'triage' | 'respond' | 'resolve' | 'callback' | 'repeatOverdue']);
         fresh.push({ key: r.clockId, from: r.from, duration, basis, ...(warned.has(r.kind) && !r.duration ? { warnAt: policy.warnAt } : {}) });
       }
       const computed = fresh.length ? await deps.deadlines.computeDeadlines(fresh) : [];

@@ -33,7 +33,12 @@ export interface SlaPolicy {
   basis: SlaBasis;
   /** Basis of the callback window: working days unless a drill sets elapsed time. */
   callbackBasis?: SlaBasis;
+  /** Longest wait for the citizen's information before the resolve clock runs again by itself; on `basis`. */
+  maxPause?: string;
 }
+
+/** DOMAIN.md §5 bounds the wait but names no number: five days of the class's basis, editable per class. */
+export const defaultMaxPause = 'P5D';
 
 export function isSlaClass(value: unknown): value is SlaClass {
   return typeof value === 'string' && (slaClasses as readonly string[]).includes(value);

@@ -25,6 +25,7 @@ export const SlaPolicyRequest = z
     warnAt,
     basis: Basis,
     callbackBasis: Basis.optional().openapi({ description: '回访时限的计时方式；缺省为 working（工作日），演练时可设为 calendar' }),
+    maxPause: IsoDuration.optional().openapi({ description: '等待诉求人补充材料的最长时间，超过后自动恢复办结计时；缺省 P5D', example: 'P5D' }),
   })
   .openapi('SlaPolicyRequest');
 
@@ -39,6 +40,7 @@ export const SlaPolicyBody = z
     warnAt: z.number(),
     basis: Basis,
     callbackBasis: Basis,
+    maxPause: z.string(),
     updatedAt: Instant.nullable().openapi({ description: 'null：从未修改，使用内置默认值' }),
     updatedBy: z.string().nullable().openapi({ description: '最后修改的管理员用户 id' }),
   })

@@ -4,6 +4,7 @@ import * as cases from './002_cases';
 import * as callbackBasis from './003_callback_basis';
 import * as audit from './004_audit';
 import * as kpiFacts from './005_kpi_facts';
+import * as maxPause from './006_max_pause';
 
 /** Every migration, in order. A new migration is a new file added at the end of this list. */
 export const migrations: { name: string; module: Knex.Migration }[] = [
@@ -12,4 +13,5 @@ export const migrations: { name: string; module: Knex.Migration }[] = [
   { name: '003_callback_basis', module: callbackBasis },
   { name: '004_audit', module: audit },
   { name: '005_kpi_facts', module: kpiFacts },
+  { name: '006_max_pause', module: maxPause },
 ];

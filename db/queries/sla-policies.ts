@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { defaultSlaPolicies, type SlaBasis, type SlaClass, type SlaPolicy, slaClasses } from '../../config/sla-defaults';
+import { defaultMaxPause, defaultSlaPolicies, type SlaBasis, type SlaClass, type SlaPolicy, slaClasses } from '../../config/sla-defaults';
 
 /** A policy as stored; `updatedAt` is null when no row exists and the built-in default is in force. */
 export interface SlaPolicyRecord extends SlaPolicy {
@@ -21,6 +21,7 @@ interface SlaPolicyRow {
   warn_at: string; // numeric comes back from pg as a string
   basis: SlaBasis;
   callback_basis: SlaBasis;
+  max_pause: string;
   updated_at: Date;
   updated_by: string | null;
 }
@@ -35,6 +36,7 @@ const columns = [
   'warn_at',
   'basis',
   'callback_basis',
+  'max_pause',
   'updated_at',
   'updated_by',
 ];
@@ -50,13 +52,14 @@ function toRecord(row: SlaPolicyRow): SlaPolicyRecord {
     warnAt: Number(row.warn_at),
     basis: row.basis,
     callbackBasis: row.callback_basis,
+    maxPause: row.max_pause,
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,
   };
 }
 
 function fromDefault(slaClass: SlaClass): SlaPolicyRecord {
-  return { callbackBasis: 'working', ...defaultSlaPolicies[slaClass], slaClass, updatedAt: null, updatedBy: null };
+  return { callbackBasis: 'working', maxPause: defaultMaxPause, ...defaultSlaPolicies[slaClass], slaClass, updatedAt: null, updatedBy: null };
 }
 
 /**
@@ -91,6 +94,7 @@ export async function putSlaPolicy(
     warn_at: policy.warnAt,
     basis: policy.basis,
     callback_basis: policy.callbackBasis ?? 'working',
+    max_pause: policy.maxPause ?? defaultMaxPause,
     updated_at: db.fn.now(),
     updated_by: updatedBy,
   };

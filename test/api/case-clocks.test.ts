@@ -15,7 +15,17 @@ let stack: TestStack;
 const opened: string[] = [];
 
 // Slow enough that nothing fires during a test unless the test shortens it.
-const slow = { triage: 'PT60S', respond: 'PT60S', resolve: 'PT120S', callback: 'PT60S', repeatOverdue: 'PT60S', warnAt: 0.8, basis: 'calendar', callbackBasis: 'calendar' } as const;
+const slow = {
+  triage: 'PT60S',
+  respond: 'PT60S',
+  resolve: 'PT120S',
+  callback: 'PT60S',
+  repeatOverdue: 'PT60S',
+  maxPause: 'PT60S',
+  warnAt: 0.8,
+  basis: 'calendar',
+  callbackBasis: 'calendar',
+} as const;
 const setPolicy = (over: Partial<Record<keyof typeof slow, string | number>> = {}) =>
   putSlaPolicy(stack.db, 'general', { ...slow, ...over } as never, null);
 
@@ -192,6 +202,20 @@ describe('work, extension, pause and closure', () => {
     expect(Math.abs(moved - waited)).toBeLessThan(1000);
     expect(moved).toBeGreaterThanOrEqual(1000);
     await recordHistory(stack.client, 'pause-and-resume', c.id);
+  });
+
+  it('when the wait for the citizen outlasts the policy’s maxPause, then the resolve clock runs again by itself', async () => {
+    await setPolicy({ maxPause: 'PT2S' });
+    const c = await inProgress();
+    const paused = await act(c.id, 'pause', u.liaisonMobile, { reason: '等待诉求人补充材料' });
+    expect(paused.timeLeft.resolveBy).toContain('暂停计时');
+    const resumed = await eventually(async () => {
+      const now = await get(c.id);
+      expect(now.paused).toBeNull();
+      return now;
+    });
+    expect(resumed.timeline.some((e: any) => e.type === 'resumed' && e.actor === null)).toBe(true);
+    expect(Date.parse(resumed.deadlines.resolveBy)).toBeGreaterThan(Date.parse(c.deadlines.resolveBy));
   });
 
   it('when nobody calls back within the window, then the case closes as not rated', async () => {

@@ -304,6 +304,7 @@ describe('in a private schema', () => {
     await scratch('sla_policies').where({ sla_class: 'complex' }).delete();
     expect(await getSlaPolicy(scratch, 'complex')).toEqual({
       callbackBasis: 'working',
+      maxPause: 'P5D',
       ...defaultSlaPolicies.complex,
       slaClass: 'complex',
       updatedAt: null,

@@ -2,9 +2,6 @@ import type { AlertData, CaseEventData } from './events';
 import { zh, Tier, tiers } from './terms';
 import type { CaseState, Clock, ClockKind, Instant } from './types';
 
-/** How long a case may wait for the citizen's information before its resolve clock runs again by itself. */
-export const maxPause = 'P5D';
-
 /** Clocks whose passing makes a case overdue and climbs a tier. */
 const accountable: ReadonlySet<ClockKind> = new Set(['triage', 'respond', 'resolve']);
 const warnable: ReadonlySet<ClockKind> = new Set(['triage', 'respond', 'resolve', 'callback']);

@@ -1,4 +1,4 @@
-import { deadlinesOf, isOverdue, isRunning, maxPause, newClock, stopClocks } from './clocks';
+import { deadlinesOf, isOverdue, isRunning, newClock, stopClocks } from './clocks';
 import type { CaseEvent, CaseIntake } from './events';
 import type { Assignment, CaseState, Clock } from './types';
 
@@ -167,7 +167,8 @@ function apply(state: CaseState, event: CaseEvent): CaseState {
     case 'paused': {
       const resolve = runningResolve(state);
       const next = resolve ? updateClock(state, resolve.id, { pausedAt: at }) : state;
-      return withClock({ ...next, paused: { since: at, reason: event.reason } }, 'pause', at, { plan: { from: at, duration: maxPause } });
+      // Bounded by the policy's maxPause, which the planner reads.
+      return withClock({ ...next, paused: { since: at, reason: event.reason } }, 'pause', at);
     }
 
     case 'resumed': {
