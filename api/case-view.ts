@@ -84,6 +84,7 @@ export function caseView(state: CaseState, user: AuthenticatedUser, timeline?: T
     },
     paused: state.paused,
     mergedInto: state.mergedInto,
+    duplicates: state.duplicates ?? [],
     endReason: state.endReason,
     notRated: state.notRated,
     reopenCount: state.reopenCount,

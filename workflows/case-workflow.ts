@@ -18,7 +18,17 @@ import {
   Rejection,
   tick,
 } from './domain';
-import { CaseSnapshot, CaseWorkflowInput, caseOpenedUpdate, caseSnapshotQuery, caseUpdates, CommandEnvelope, searchAttributeKeys } from './messages';
+import {
+  CaseSnapshot,
+  CaseWorkflowInput,
+  caseOpenedUpdate,
+  caseSnapshotQuery,
+  caseUpdates,
+  CommandEnvelope,
+  duplicateMergedSignal,
+  searchAttributeKeys,
+  workflowIdForCase,
+} from './messages';
 
 // Projection and deadline planning are short, idempotent and on the path of every command:
 // local activities save a task round trip each, and their results are still recorded in history.
@@ -71,6 +81,16 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   };
 
   wf.setHandler(caseSnapshotQuery, snapshot);
+  wf.setHandler(duplicateMergedSignal, ({ caseId, title }) => {
+    record = recordSystemEvents(record, [{ type: 'duplicate_merged', caseId, title }], now());
+  });
+
+  // Best effort: a primary that already ended simply does not hear of it; the duplicate records the merge either way.
+  const notifyPrimary = (primaryId: string): Promise<void> =>
+    wf
+      .getExternalWorkflowHandle(workflowIdForCase(primaryId))
+      .signal(duplicateMergedSignal, { caseId: record.state.id, title: record.state.title })
+      .catch((err: unknown) => wf.log.warn('primary case not notified of the merge', { primaryId, error: String(err) }));
   wf.setHandler(caseOpenedUpdate, projected);
 
   // Every command update runs the same way, so one registration serves them all.
@@ -82,6 +102,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
         const result = execute(record, toCommand(envelope), envelope.actor, now());
         if (!result.ok) throw refusal(result.rejection);
         record = result.record;
+        // Awaited so the signal is delivered before this case's workflow can complete.
+        for (const e of result.events) if (e.type === 'merged') await notifyPrimary(e.intoCaseId);
         return projected();
       },
       {

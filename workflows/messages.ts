@@ -3,7 +3,7 @@
  * in workflow code. One Update per user command; a refused one fails its validator and never enters history.
  */
 import { defineSearchAttributeKey, SearchAttributeType, UpdateDefinition } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { caseCommandNames } from './domain/commands';
 import type { Actor, CaseCommandName, CaseCommands, CaseEvent, CaseIntake, CaseState } from './domain';
 
@@ -39,6 +39,9 @@ export const caseUpdates = Object.fromEntries(caseCommandNames.map((name) => [na
 export const caseOpenedUpdate = defineUpdate<CaseSnapshot>('opened');
 
 export const caseSnapshotQuery = defineQuery<CaseSnapshot>('snapshot');
+
+/** From a duplicate to its primary case when it is merged (并单), so the primary lists it. */
+export const duplicateMergedSignal = defineSignal<[{ caseId: string; title: string }]>('duplicateMerged');
 
 export const searchAttributeKeys = {
   caseNo: defineSearchAttributeKey('CaseNo', SearchAttributeType.KEYWORD),

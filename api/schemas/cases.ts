@@ -175,6 +175,7 @@ export const CaseBody = z
       .nullable()
       .openapi({ description: '复杂件认定：调度员申请，督办人员批准后按复杂件时限重新计算' }),
     mergedInto: z.string().nullable(),
+    duplicates: z.array(z.string()).openapi({ description: '并入本案件的重复诉求' }),
     endReason: z.string().nullable(),
     notRated: z.boolean().openapi({ description: '回访期限内未评价而结案' }),
     reopenCount: z.number().int(),

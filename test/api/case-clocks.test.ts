@@ -239,6 +239,8 @@ describe('work, extension, pause and closure', () => {
     const merged = await act(b.id, 'merge', u.dispatcherCommunity, { intoCaseId: a.id });
     expect(merged).toMatchObject({ status: 'merged', mergedInto: a.id });
     await act(b.id, 'merge', u.dispatcherCommunity, { intoCaseId: '19990101000000' }, 400);
+    await eventually(async () => expect((await get(a.id)).duplicates).toEqual([b.id]));
+    expect((await get(a.id)).timeline.some((e: any) => e.type === 'duplicate_merged' && e.data.caseId === b.id)).toBe(true);
     const withdrawn = await act(a.id, 'withdraw', u.clerk, { reason: '诉求人表示问题已自行解决' });
     expect(withdrawn.status).toBe('withdrawn');
     await stack.client.workflow.getHandle(`case-${a.id}`).result();

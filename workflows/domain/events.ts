@@ -51,6 +51,7 @@ export type CaseEventData =
   | { type: 'escalated'; from: Tier; to: Tier; cause: 'deadline' | 'manual' | 'dispute'; reason: string }
   | { type: 'withdrawn'; reason: string }
   | { type: 'merged'; intoCaseId: string }
+  | { type: 'duplicate_merged'; caseId: string; title: string }
   | { type: 'clocks_planned'; plans: ClockPlan[] }
   | { type: 'clock_warned'; clockId: string }
   | { type: 'clock_missed'; clockId: string }

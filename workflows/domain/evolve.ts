@@ -237,6 +237,9 @@ function apply(state: CaseState, event: CaseEvent): CaseState {
     case 'merged':
       return { ...stop(state, () => true, at), status: 'merged', closedAt: at, mergedInto: event.intoCaseId, endReason: `并入案件 ${event.intoCaseId}` };
 
+    case 'duplicate_merged':
+      return { ...state, duplicates: [...(state.duplicates ?? []).filter((id) => id !== event.caseId), event.caseId] };
+
     case 'clocks_planned': {
       let next = state;
       for (const p of event.plans) {

@@ -192,6 +192,8 @@ export interface CaseState extends CaseIntake {
   /** Lead-unit rejections so far: the second one is a dispute (派单争议). */
   leadRejections: number;
   mergedInto: string | null;
+  /** Duplicate reports merged into this case (并单). */
+  duplicates?: string[];
   endReason: string | null;
   /** Closed because nobody rated it within the callback window. */
   notRated: boolean;
