@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { Express } from 'express';
+import { parse as parseLegacyUrl } from 'node:url';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Db } from '../db/connection';
@@ -107,5 +109,24 @@ export function createApp(deps: AppDeps): Express {
 
   app.use((_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', '未找到该接口')));
   app.use(errorHandler(log));
+  refuseUnparsableUrls(app);
   return app;
+}
+
+/**
+ * A URL the router cannot parse (e.g. `/\\*|@#?%E0%A4%A`) never reaches any middleware: Express would answer
+ * with its own HTML 404. Answer it here, in the error format, before routing starts.
+ */
+function refuseUnparsableUrls(app: Express): void {
+  type Handle = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
+  const routed = app as unknown as { handle: Handle };
+  const handle = routed.handle.bind(app);
+  Object.assign(routed, {
+    handle: (req: IncomingMessage, res: ServerResponse, next?: () => void) => {
+      // The same legacy parser the router relies on (through parseurl), so both agree on what is unparsable.
+      if (parseLegacyUrl(req.url ?? '').pathname != null) return handle(req, res, next);
+      const body = { error: { code: 'MALFORMED_REQUEST', message: '请求路径无法解析', details: [{ field: 'path', message: '请求路径无法解析' }] } };
+      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+    },
+  });
 }

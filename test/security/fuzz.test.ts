@@ -262,6 +262,12 @@ function send(req: FuzzRequest): Promise<{ status: number; text: string; content
   });
 }
 
+function fuzzSeed(): { seed?: number } {
+  const given = process.env.FUZZ_SEED;
+  if (given === 'random') return {};
+  return { seed: given ? Number(given) : 20261123 };
+}
+
 describe('random and malformed requests', () => {
   it('never get a 5xx, always get 4xx in the error format, and change no case they were refused on', async () => {
     const before = await stack.db('cases').select('version', 'doc').where({ id: target }).first();
@@ -318,7 +324,8 @@ describe('random and malformed requests', () => {
           }
         }
       }),
-      { numRuns: RUNS, endOnFailure: true },
+      // A fixed seed keeps CI reproducible; FUZZ_SEED=random (or a number) explores further by hand.
+      { numRuns: RUNS, endOnFailure: true, ...fuzzSeed() },
     );
 
     const lastAccepted = Math.max(Number(before.version), ...acceptedVersions);

@@ -4,7 +4,7 @@
  * (expiry, listing without secrets, revocation).
  */
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import { createApp } from '../../api/app';
 import { answerClientErrors, parseOrigins } from '../../api/security';
 import { createLogger } from '../../config/logger';
@@ -175,6 +175,22 @@ describe('strict input and no internals', () => {
     expect(res.status).toBe(400);
     expect(isErrorBody(res.body)).toBe(true);
     expect(JSON.stringify(res.body)).not.toContain('%E0');
+  });
+
+  it('answers a URL the router cannot parse with 400 in the error format, not Express’s HTML page (found by the fuzz test)', async () => {
+    const { port } = new URL(stack.baseUrl);
+    // fetch would normalise this URL; a raw request sends it as the fuzz test did.
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: Number(port), path: '/\\*|@#?%E0%A4%A', method: 'GET' }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer.status).toBe(400);
+    expect(isErrorBody(JSON.parse(answer.text))).toBe(true);
   });
 
   it('answers an internal failure with a bare 500: no message, no stack', async () => {
