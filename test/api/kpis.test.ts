@@ -9,6 +9,7 @@ import { demo } from '../../db/seeds/demo-city';
 import { eventually } from '../support/eventually';
 import { cableIntake } from '../support/fixtures';
 import { startTestStack, TestStack } from '../support/stack';
+import type { KpiRow } from '../../db/queries/kpis';
 
 const { users: u, units, categories, streets, communities } = demo;
 let stack: TestStack;
@@ -47,18 +48,7 @@ async function report(as: string, groupBy: string, from = start, to = end()) {
   return res.body as { period: { from: string; to: string }; total: Row; groups: Row[] };
 }
 
-interface Row {
-  key: string;
-  name: string | null;
-  dispatched: number;
-  responseRate: number | null;
-  onTimeFeedbackRate: number | null;
-  onTimeCompletionRate: number | null;
-  firstTimeResolutionRate: number | null;
-  resolutionRate: number | null;
-  satisfactionRate: number | null;
-  escalationRate: number | null;
-}
+type Row = KpiRow;
 
 type Rates = [number | null, number | null, number | null, number | null, number | null, number | null, number | null];
 const rateFields = ['responseRate', 'onTimeFeedbackRate', 'onTimeCompletionRate', 'firstTimeResolutionRate', 'resolutionRate', 'satisfactionRate', 'escalationRate'] as const;

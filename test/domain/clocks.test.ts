@@ -1,6 +1,5 @@
 import {
   Actor,
-  CaseIntake,
   CaseRecord,
   clocksAwaitingPlan,
   execute,
@@ -9,6 +8,7 @@ import {
   recordSystemEvents,
   tick,
 } from '../../workflows/domain';
+import { domainIntake } from './fixtures';
 
 const t0 = Date.parse('2026-11-23T02:00:00.000Z');
 const at = (seconds: number) => new Date(t0 + seconds * 1000).toISOString();
@@ -18,20 +18,7 @@ const dispatcherAt = (node: string) => actor({ userId: `d-${node}`, role: 'dispa
 const supervisorAt = (node: string) => actor({ userId: `s-${node}`, role: 'supervisor', jurisdictionId: node });
 const liaison = (unitId: string) => actor({ userId: `l-${unitId}`, role: 'liaison', unitId });
 
-const intake: CaseIntake = {
-  id: '1',
-  caseNo: '1',
-  requestType: 'report',
-  category: 'c',
-  slaClass: 'general',
-  urgency: 'normal',
-  title: '线缆下垂',
-  description: '',
-  channel: 'hotline',
-  location: { communityId: 'C', streetId: 'S', cityId: 'CITY', address: 'x' },
-  reporter: { phone: '13800005678' },
-  attachments: [],
-};
+const intake = domainIntake;
 
 /** Plays the workflow's part: every clock that waits for a plan gets `seconds` from its start. */
 function plan(record: CaseRecord, seconds = 10, now = at(0)): CaseRecord {

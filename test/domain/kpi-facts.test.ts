@@ -6,7 +6,6 @@
 import {
   Actor,
   CaseCommand,
-  CaseIntake,
   CaseRecord,
   CaseState,
   clocksAwaitingPlan,
@@ -17,6 +16,7 @@ import {
   recordSystemEvents,
   tick,
 } from '../../workflows/domain';
+import { domainIntake } from './fixtures';
 
 const t0 = Date.parse('2026-11-23T02:00:00.000Z');
 const MIN = 60;
@@ -33,20 +33,7 @@ const mobile = liaison('mobile');
 const telecom = liaison('telecom');
 const cable = liaison('cable');
 
-const intake: CaseIntake = {
-  id: '1',
-  caseNo: '1',
-  requestType: 'report',
-  category: 'cable-sagging',
-  slaClass: 'general',
-  urgency: 'normal',
-  title: '线缆下垂',
-  description: '',
-  channel: 'hotline',
-  location: { communityId: 'C', streetId: 'S', cityId: 'CITY', address: 'x' },
-  reporter: { phone: '13800005678' },
-  attachments: [],
-};
+const intake = domainIntake;
 
 /** The policy this file plans with, in seconds (calendar time: the arithmetic is not under test here). */
 const policy: Record<string, number> = { triage: 2 * HOUR, respond: 1 * HOUR, resolve: 10 * HOUR, callback: 3 * HOUR, repeatOverdue: HOUR, pause: 5 * 86400 };
