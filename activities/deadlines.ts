@@ -1,10 +1,9 @@
 /**
- * Deadline activities: the workflow asks for instants and gets them back recorded in its history, so a
- * later change of calendar or office hours never changes what a running case replays (DOMAIN.md §5,
- * ARCHITECTURE.md rule 4). Inputs and outputs are plain JSON (ISO strings), as activities need.
+ * Deadlines as the planner activity and the calendar endpoint compute them: instants in, instants out (ISO
+ * strings), on the calendar and office hours they are given. The planner's answers are recorded in workflow
+ * history, so a later change of calendar or office hours never changes what a running case replays.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { Knex } from 'knex';
 import {
   addDuration,
   addWorkingMillis,
@@ -12,7 +11,7 @@ import {
   type OfficeHours,
   workingMillisBetween,
 } from './calendar/deadline-arithmetic';
-import { loadWorkCalendar, type WorkCalendar } from './calendar/work-calendar';
+import type { WorkCalendar } from './calendar/work-calendar';
 
 export interface DeadlineRequest {
   /** The caller's name for this deadline (e.g. `triageBy`), echoed in the result. */
@@ -41,11 +40,6 @@ export interface ShiftDeadlineInput {
   /** The pause ended. */
   to: string;
   basis: DeadlineBasis;
-}
-
-export interface DeadlineActivities {
-  computeDeadlines(requests: DeadlineRequest[]): Promise<DeadlineResult[]>;
-  shiftDeadline(input: ShiftDeadlineInput): Promise<{ due: string }>;
 }
 
 // Bad input will be just as bad on a retry: fail the activity for good so the workflow sees it at once.
@@ -78,16 +72,22 @@ export function computeDeadline(request: DeadlineRequest, cal: WorkCalendar, hou
   if (request.warnAt !== undefined && request.warnAt !== null) {
     const fraction = request.warnAt;
     if (typeof fraction !== 'number' || !(fraction > 0 && fraction <= 1)) invalid(`${request.key}.warnAt 应在 (0, 1] 之间`);
-    if (fraction === 1) warnAt = due.toISOString();
-    else if (basis === 'calendar') {
-      warnAt = new Date(from.getTime() + Math.floor((due.getTime() - from.getTime()) * fraction)).toISOString();
-    } else {
-      // The same fraction of the working time allowed, e.g. 80% of the office hours between start and due.
-      const allowed = workingMillisBetween(from, due, cal, hours);
-      warnAt = addWorkingMillis(from, Math.floor(allowed * fraction), cal, hours).toISOString();
-    }
+    warnAt = warningAt(from.toISOString(), due.toISOString(), fraction, basis, cal, hours);
   }
   return { key: request.key, due: due.toISOString(), warnAt };
+}
+
+/**
+ * When `fraction` of the time allowed between `from` and `due` has passed, on the basis: on the working basis
+ * the same fraction of the office hours between them (80% of a working day is 80% of its office time).
+ */
+export function warningAt(from: string, due: string, fraction: number, basis: DeadlineBasis, cal: WorkCalendar, hours: OfficeHours): string {
+  const start = new Date(from);
+  const end = new Date(due);
+  if (fraction >= 1) return end.toISOString();
+  if (basis === 'calendar') return new Date(start.getTime() + Math.floor((end.getTime() - start.getTime()) * fraction)).toISOString();
+  const allowed = workingMillisBetween(start, end, cal, hours);
+  return addWorkingMillis(start, Math.floor(allowed * fraction), cal, hours).toISOString();
 }
 
 /** The deadline moved later by the time between `from` and `to` on the basis (a pause, 待补充材料). */
@@ -100,18 +100,4 @@ export function shiftDeadlineBy(input: ShiftDeadlineInput, cal: WorkCalendar, ho
   if (basis === 'calendar') return { due: new Date(deadline.getTime() + (to.getTime() - from.getTime())).toISOString() };
   const paused = workingMillisBetween(from, to, cal, hours);
   return { due: addWorkingMillis(deadline, paused, cal, hours).toISOString() };
-}
-
-export function createDeadlineActivities(deps: { db: Knex; officeHours: OfficeHours }): DeadlineActivities {
-  const { db, officeHours } = deps;
-  return {
-    async computeDeadlines(requests) {
-      const cal = await loadWorkCalendar(db);
-      return requests.map((r) => computeDeadline(r, cal, officeHours));
-    },
-    async shiftDeadline(input) {
-      const cal = await loadWorkCalendar(db);
-      return shiftDeadlineBy(input, cal, officeHours);
-    },
-  };
 }

@@ -23,6 +23,8 @@ import type { AlertFeed } from './alert-feed';
 import { referenceRoutes } from './routes/reference';
 import { calendarRoutes } from './routes/calendar';
 import { slaPolicyRoutes } from './routes/sla-policies';
+import type { PayloadCodec } from '@temporalio/common';
+import { codecEndpoint } from './codec-endpoint';
 
 export interface AppDeps {
   db: Db;
@@ -39,6 +41,8 @@ export interface AppDeps {
   rateLimitPerMinute?: number;
   /** Validity of tokens issued by POST /users (TOKEN_TTL_DAYS); 90 when absent. */
   tokenTtlDays?: number;
+  /** The payload codec served to the Temporal Web UI at /codec (CODEC_CORS_ORIGINS); no /codec when absent. */
+  codec?: { codec: PayloadCodec; namespace: string; corsOrigins: string[] };
 }
 
 const trustProxySetting = (value: string | undefined): boolean | number | string => {
@@ -69,6 +73,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(securityHeaders());
+  // Before the API's CORS policy and body limit: the codec answers the Temporal UI's origin and larger bodies.
+  if (deps.codec) app.use('/codec', codecEndpoint({ ...deps.codec, db, log, rateLimitPerMinute: deps.rateLimitPerMinute ?? 600 }));
   app.use(corsPolicy(deps.corsOrigins ?? []));
   app.use(httpMetrics());
   // Before the limiter so that refusals are recorded; it skips 429s itself.

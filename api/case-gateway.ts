@@ -12,6 +12,15 @@ import {
 } from '../workflows/messages';
 import { ApiError } from './errors';
 
+export type OpenOutcome =
+  | { kind: 'opened'; snapshot: CaseSnapshot }
+  /** The number already names another case's workflow. */
+  | { kind: 'taken' }
+  /** The workflow under the number was opened by another request. */
+  | { kind: 'crossed' }
+  /** The workflow under the number already ended. */
+  | { kind: 'ended' };
+
 /**
  * The API's only door to the case workflows. Calls carry a deadline so that a stopped worker or server
  * answers 503 instead of hanging the HTTP request; retries with the same id are safe (see below).
@@ -35,24 +44,29 @@ export class CaseGateway {
   }
 
   /**
-   * Starts the case workflow and waits until the new case is in PostgreSQL (update-with-start). The workflow
-   * id is the case number, so a retry finds the running case instead of opening a second one.
-   * Returns null when that case already ran to its end (its row answers instead).
+   * Starts the case workflow and waits until the new case is in PostgreSQL (update-with-start).
+   * - `fresh`: the number was just allocated, so any workflow already under it (running or ended) belongs to
+   *   someone else: answered `taken`, never that case.
+   * - `retry`: the number came from this request's Idempotency-Key, so the running case is met again and is
+   *   the answer when it carries the same fingerprint; an ended one answers `ended` (its row speaks for it).
    */
-  async open(input: CaseWorkflowInput): Promise<CaseSnapshot | null> {
+  async open(input: CaseWorkflowInput, mode: 'fresh' | 'retry'): Promise<OpenOutcome> {
     const startWorkflowOperation = new WithStartWorkflowOperation(caseWorkflowType, {
       workflowId: workflowIdForCase(input.intake.id),
       taskQueue: this.taskQueue,
       args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdConflictPolicy: mode === 'fresh' ? 'FAIL' : 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
     try {
-      return await this.withDeadline(() =>
-        this.client.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation, updateId: 'opened' }),
+      const opened = await this.withDeadline(() =>
+        // A fresh id per call: the server must not answer a fresh start with an earlier call's outcome.
+        this.client.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation, updateId: `opened:${randomUUID()}` }),
       );
+      if (opened.fingerprint !== (input.fingerprint ?? null)) return { kind: mode === 'fresh' ? 'taken' : 'crossed' };
+      return { kind: 'opened', snapshot: opened };
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return null;
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return mode === 'fresh' ? { kind: 'taken' } : { kind: 'ended' };
       throw err;
     }
   }

@@ -47,6 +47,10 @@ export class ApiError extends Error {
   static notFound(what: string): ApiError {
     return new ApiError(404, 'NOT_FOUND', `未找到${what}`);
   }
+  /** The same Idempotency-Key came back with another request: refused, never answered with the first outcome. */
+  static idempotencyConflict(): ApiError {
+    return new ApiError(409, 'IDEMPOTENCY_CONFLICT', '该 Idempotency-Key 已用于内容不同的请求，请为新的请求换一个 Idempotency-Key');
+  }
   static forbidden(message = '无权执行此操作'): ApiError {
     return new ApiError(403, 'FORBIDDEN', message);
   }

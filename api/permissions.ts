@@ -54,8 +54,10 @@ export const permissions = {
   'audit.read': { roles: ['admin', 'supervisor'], scope: 'jurisdiction' },
   'calendar.read': { roles: everyone, scope: 'none' },
   'calendar.write': { roles: ['admin'], scope: 'none' },
-  'sla.read': { roles: ['supervisor', 'dispatcher', 'admin'], scope: 'none' },
+  'sla.read': { roles: everyone, scope: 'none' },
   'sla.write': { roles: ['admin'], scope: 'none' },
+  // Decoded payloads hold reporters unmasked, across every jurisdiction: platform administrators only.
+  'codec.use': { roles: ['admin'], scope: 'none' },
 } as const satisfies Record<string, PermissionRule>;
 
 export type Permission = keyof typeof permissions;

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
-import { EnvError, loadEnv } from '../config/env';
+import { EnvError, loadEnv, requirePayloadKeys } from '../config/env';
+import { dataConverterFor } from '../config/payload-codec';
 import { createLogger } from '../config/logger';
 import { createDb } from '../db/connection';
 import { createApp } from './app';
@@ -15,9 +16,10 @@ async function main(): Promise<void> {
   if (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS) {
     throw new EnvError('API 需要 DATABASE_URL 和 TEMPORAL_ADDRESS（npm start 会自动设置）');
   }
+  const dataConverter = dataConverterFor(requirePayloadKeys(env, 'API'));
   const db = createDb(env.DATABASE_URL);
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter });
   const gateway = new CaseGateway(client, env.TEMPORAL_TASK_QUEUE, env.WORKFLOW_CALL_TIMEOUT_MS);
   const alertFeed = new AlertFeed(env.DATABASE_URL, log);
   const app = createApp({
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
     corsOrigins: parseOrigins(env.CORS_ORIGINS),
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     tokenTtlDays: env.TOKEN_TTL_DAYS,
+    codec: { codec: dataConverter.payloadCodecs[0]!, namespace: env.TEMPORAL_NAMESPACE, corsOrigins: parseOrigins(env.CODEC_CORS_ORIGINS) },
   });
   const server = app.listen(env.PORT, env.HOST, () => log.info({ port: env.PORT, host: env.HOST }, 'API listening'));
   answerClientErrors(server);

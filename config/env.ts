@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultOfficeHoursText, parseOfficeHours } from '../activities/calendar/deadline-arithmetic';
+import { parsePayloadKeys, type PayloadKeyRing } from './payload-codec';
 
 /**
  * The one environment schema. Every variable has a default that works on a developer's machine,
@@ -47,6 +48,24 @@ export const envSchema = z.object({
   /** Validity of tokens issued by `POST /api/v1/users` and the CLI, in days. */
   TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /**
+   * Keys encrypting Temporal payloads: `keyId:base64-of-32-bytes`, comma-separated; the first encrypts, all
+   * decrypt (rotation: put a new key first, keep the old ones while running cases still use them). Processes
+   * that talk to Temporal refuse to start without it (`requirePayloadKeys`); `npm start` generates one.
+   */
+  PAYLOAD_KEYS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      try {
+        parsePayloadKeys(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
+  /** Browser origins of the Temporal Web UI allowed to call the codec endpoint (/codec/decode). */
+  CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+  /**
    * Office hours for the working-time basis, Asia/Shanghai, e.g. `08:30-12:00,14:00-17:30` (the default).
    * Kept as text; `parseOfficeHours` turns it into periods. Validated here so a typo stops start-up.
    */
@@ -75,4 +94,19 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new EnvError(`环境变量无效 (invalid environment):\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/**
+ * The key ring of a process that writes to or reads from Temporal. Required there in every mode: a worker or
+ * API without it would put citizens' data into history in clear text. Processes that never touch Temporal
+ * (migrations, seed, tokens) do not need the secret.
+ */
+export function requirePayloadKeys(env: Env, who: string): PayloadKeyRing {
+  if (!env.PAYLOAD_KEYS) {
+    throw new EnvError(
+      `${who} 需要 PAYLOAD_KEYS（加密 Temporal 载荷的密钥；npm start 会自动生成，生产环境必须设置）` +
+        `(${who} needs PAYLOAD_KEYS; npm start generates one, production must set it)`,
+    );
+  }
+  return parsePayloadKeys(env.PAYLOAD_KEYS);
 }

@@ -2,9 +2,12 @@
  * Admin CLI: `npm run cli -- <command> [args]`. Results go to stdout (so `$(npm run -s cli -- token admin)`
  * works); hints and errors go to stderr. It never starts a server: it works on the one `npm start` uses.
  */
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { reprojectCases } from './reproject';
 import { Env, EnvError, loadEnv } from '../config/env';
+import { dataConverterFor, parsePayloadKeys } from '../config/payload-codec';
+import { stackPayloadKeys } from './stack/payload-keys';
 import { createDb, Db, migrateLatest } from '../db/connection';
 import { getUserByUsername, issueToken } from '../db/queries/users';
 import { seedDemoCity } from '../db/seeds/demo-city';
@@ -95,7 +98,10 @@ export const commands: Record<string, CliCommand> = {
         throw new Error(`无法连接 Temporal (cannot reach Temporal) ${address}: ${err.message}。先运行 npm start (start the stack first)`);
       });
       try {
-        const client = new Client({ connection, namespace: ctx.env.TEMPORAL_NAMESPACE });
+        // The stack's key: PAYLOAD_KEYS, or the one `npm start` keeps in the data folder.
+        const keys = await stackPayloadKeys(ctx.env, path.resolve(__dirname, '..', ctx.env.DATA_DIR));
+        const dataConverter = dataConverterFor(parsePayloadKeys(keys.value));
+        const client = new Client({ connection, namespace: ctx.env.TEMPORAL_NAMESPACE, dataConverter });
         const result = await reprojectCases({ client, db: await ctx.db(), log: ctx.hint });
         ctx.out(JSON.stringify(result));
         ctx.hint(`已重建 ${result.cases} 件案件，失败 ${result.failed.length} 件 (reprojected ${result.cases}, failed ${result.failed.length})`);

@@ -10,6 +10,7 @@ import { createDb, migrateLatest } from '../db/connection';
 import { seedDemoCity } from '../db/seeds/demo-city';
 import { maskDatabaseUrl, PostgresHandle, resolvePostgres } from './stack/postgres';
 import { findOrBuildTemporalCli } from './stack/temporal-cli';
+import { stackPayloadKeys } from './stack/payload-keys';
 import { checkTemporal, portAnswers, startTemporalDevServer, TemporalHandle } from './stack/temporal-server';
 
 const root = path.resolve(__dirname, '..');
@@ -164,6 +165,9 @@ async function waitForWorker(address: string, env: Env, worker: ManagedChild, ti
   }
 }
 
+/** Where a browser on this machine reaches the API (a wildcard listen address is not one). */
+const browserHost = (env: Env) => (env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST);
+
 async function resolveTemporal(env: Env): Promise<TemporalHandle> {
   if (env.TEMPORAL_ADDRESS) {
     say(`使用已有的 Temporal (using TEMPORAL_ADDRESS) ${env.TEMPORAL_ADDRESS} ...`);
@@ -178,6 +182,8 @@ async function resolveTemporal(env: Env): Promise<TemporalHandle> {
     namespace: env.TEMPORAL_NAMESPACE,
     dataDir: path.resolve(root, env.DATA_DIR),
     log: say,
+    // The UI asks the API to decrypt payloads (api/codec-endpoint.ts); without it, it shows ciphertext.
+    uiCodecEndpoint: `http://${browserHost(env)}:${env.PORT}/codec`,
   });
   say(`Temporal 开发服务器已启动，用时 ${seconds(started)} (dev server up) on ${handle.address} (${cli})`);
   return handle;
@@ -230,6 +236,15 @@ async function main(): Promise<void> {
     throw new StartError(`端口 ${env.PORT} 已被占用 (PORT ${env.PORT} is in use); 请设置其他 PORT (set another PORT)`);
   }
 
+  // Payload encryption key: PAYLOAD_KEYS, or one generated once and kept in the data folder.
+  let payloadKeys: Awaited<ReturnType<typeof stackPayloadKeys>>;
+  try {
+    payloadKeys = await stackPayloadKeys(env, path.resolve(root, env.DATA_DIR));
+  } catch (err) {
+    throw new StartError((err as Error).message);
+  }
+  say(`载荷加密密钥 (payload encryption key): ${payloadKeys.source}`);
+
   // Both parts are independent, so they start side by side; each failure names its part.
   say('启动 Temporal 与 PostgreSQL (starting Temporal and PostgreSQL) ...');
   const [temporal, postgres] = await Promise.allSettled([
@@ -266,6 +281,9 @@ async function main(): Promise<void> {
     TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE,
     PORT: String(env.PORT),
     HOST: env.HOST,
+    PAYLOAD_KEYS: payloadKeys.value,
+    // This stack's UI port, unless set: the UI's page calls /codec from its own origin.
+    CODEC_CORS_ORIGINS: process.env.CODEC_CORS_ORIGINS || `http://127.0.0.1:${env.TEMPORAL_UI_PORT},http://localhost:${env.TEMPORAL_UI_PORT}`,
   };
   stack.worker = startChild('worker', 'scripts/worker.ts', childEnv);
   stack.api = startChild('api', 'api/server.ts', childEnv);

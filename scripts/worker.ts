@@ -1,7 +1,9 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { OfficeHours, parseOfficeHours } from '../activities/calendar/deadline-arithmetic';
-import { EnvError, loadEnv } from '../config/env';
+import { EnvError, loadEnv, requirePayloadKeys } from '../config/env';
+import { dataConverterFor } from '../config/payload-codec';
 import { createDb, Db } from '../db/connection';
 
 export interface CaseWorkerOptions {
@@ -12,6 +14,8 @@ export interface CaseWorkerOptions {
   officeHours: OfficeHours;
   /** A prebuilt workflow bundle (tests build one per run); otherwise the workflows are bundled at start. */
   workflowBundlePath?: string;
+  /** Encrypts payloads (`dataConverterFor(PAYLOAD_KEYS)`); the SDK's default, unencrypted, when absent. */
+  dataConverter?: DataConverter;
 }
 
 /** The case worker: the case workflow plus its activities, bound to PostgreSQL. */
@@ -24,6 +28,7 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities({ db: options.db, officeHours: options.officeHours }),
+    dataConverter: options.dataConverter,
     ...workflows,
   });
 }
@@ -33,6 +38,7 @@ async function main(): Promise<void> {
   if (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS) {
     throw new EnvError('worker 需要 DATABASE_URL 和 TEMPORAL_ADDRESS（npm start 会自动设置）');
   }
+  const dataConverter = dataConverterFor(requirePayloadKeys(env, 'worker'));
   const db = createDb(env.DATABASE_URL);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const worker = await createCaseWorker({
@@ -41,6 +47,7 @@ async function main(): Promise<void> {
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     db,
     officeHours: parseOfficeHours(env.OFFICE_HOURS),
+    dataConverter,
   });
   // Worker.run handles SIGINT/SIGTERM itself: it drains in-flight tasks, then resolves.
   await worker.run();

@@ -1,10 +1,11 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
-import type { ClockActivities, ClockPlanRequest } from '../activities/clocks';
+import type { ClockActivities, ClockPlanAnswer, ClockPlanRequest } from '../activities/clocks';
 import type { ProjectionActivities } from '../activities/projection';
 import {
   CaseCommand,
   CaseCommandName,
+  ClockPlan,
   caseCommandNames,
   CaseRecord,
   CaseState,
@@ -14,6 +15,7 @@ import {
   isFinished,
   nextWakeAt,
   openCase,
+  planFailed,
   recordSystemEvents,
   Rejection,
   tick,
@@ -50,10 +52,18 @@ const planRequests = (state: CaseState): ClockPlanRequest[] =>
     kind: c.kind,
     slaClass: state.slaClass,
     from: c.plan!.from,
-    duration: c.plan!.duration ?? null,
-    shift: c.plan!.shift ?? null,
-    currentDue: c.due,
+    base: c.plan!.base ?? null,
+    steps: c.plan!.steps ?? [],
   }));
+
+/** Cases recorded before plans could fail were answered with the bare list of plans. */
+const asPlanAnswer = (answer: ClockPlanAnswer | ClockPlan[]): ClockPlanAnswer => (Array.isArray(answer) ? { plans: answer, failures: [] } : answer);
+
+/** Why planning failed, short enough for a timeline and an alert (the cause chain of an ActivityFailure). */
+const planFailureReason = (err: unknown): string => {
+  const cause = (err as { cause?: { message?: string } })?.cause;
+  return String(cause?.message ?? (err as Error)?.message ?? err).slice(0, 300);
+};
 
 /**
  * One case, from intake to its end. A thin shell: the rules live in `./domain`; this wires Updates to
@@ -91,7 +101,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       .getExternalWorkflowHandle(workflowIdForCase(primaryId))
       .signal(duplicateMergedSignal, { caseId: record.state.id, title: record.state.title })
       .catch((err: unknown) => wf.log.warn('primary case not notified of the merge', { primaryId, error: String(err) }));
-  wf.setHandler(caseOpenedUpdate, projected);
+  wf.setHandler(caseOpenedUpdate, async () => ({ ...(await projected()), fingerprint: input.fingerprint ?? null }));
 
   // Every command update runs the same way, so one registration serves them all.
   const register = (name: CaseCommandName): void => {
@@ -129,8 +139,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
 
     const requests = planRequests(record.state);
     if (requests.length > 0) {
-      const plans = await planClocks(requests);
-      record = recordSystemEvents(record, [{ type: 'clocks_planned', plans }], now());
+      // A deadline nobody can compute must never end the case: it is recorded, supervisors are alerted, and
+      // the case goes on. Retries cover passing faults; only a failure for good lands in the catch.
+      let answer: ClockPlanAnswer;
+      try {
+        answer = asPlanAnswer(await planClocks(requests));
+      } catch (err) {
+        if (!(err instanceof wf.ActivityFailure)) throw err;
+        answer = { plans: [], failures: requests.map((r) => ({ clockId: r.clockId, reason: planFailureReason(err) })) };
+      }
+      if (answer.plans.length > 0) record = recordSystemEvents(record, [{ type: 'clocks_planned', plans: answer.plans }], now());
+      if (answer.failures.length > 0) record = recordSystemEvents(record, planFailed(record.state, answer.failures), now());
     }
 
     if (record.state.version > projectedVersion) {

@@ -14,6 +14,16 @@ export const workflowIdForCase = (caseId: string): string => `case-${caseId}`;
 export interface CaseWorkflowInput {
   intake: CaseIntake;
   openedBy: Actor;
+  /**
+   * A hash of the intake request that opened the case. Whoever meets this workflow again by its id (a retry,
+   * or a number handed out twice after a database restore) compares it before answering with this case.
+   */
+  fingerprint?: string | null;
+}
+
+/** The answer to intake: the new case, and the fingerprint of the request that opened it. */
+export interface CaseOpened extends CaseSnapshot {
+  fingerprint: string | null;
 }
 
 /** A case as the workflow knows it: current state plus its timeline. */
@@ -36,7 +46,7 @@ export const caseUpdates = Object.fromEntries(caseCommandNames.map((name) => [na
 };
 
 /** Sent with the workflow start (update-with-start): answers once the new case is in PostgreSQL. */
-export const caseOpenedUpdate = defineUpdate<CaseSnapshot>('opened');
+export const caseOpenedUpdate = defineUpdate<CaseOpened>('opened');
 
 export const caseSnapshotQuery = defineQuery<CaseSnapshot>('snapshot');
 

@@ -9,6 +9,7 @@
  * Shanghai is a fixed UTC+8 and local time is plain arithmetic on UTC milliseconds, with no time-zone
  * database and no dependence on the time zone the process happens to run in.
  */
+import { parseDuration } from '../../workflows/domain/duration';
 import type { WorkCalendar } from './work-calendar';
 
 export type DeadlineBasis = 'calendar' | 'working';
@@ -31,13 +32,9 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const SHANGHAI_OFFSET = 8 * HOUR;
 
-/** The longest duration we accept: about ten years. Beyond that a typo is far likelier than a real policy. */
-const MAX_DAYS = 3660;
-const MAX_SECONDS = MAX_DAYS * 86_400;
 /** A calendar with no working day in this many consecutive days is broken; stop instead of looping forever. */
 const MAX_IDLE_DAYS = 3700;
 
-export class DurationError extends RangeError {}
 export class OfficeHoursError extends RangeError {}
 
 // ---------------------------------------------------------------------------------------------------------
@@ -95,40 +92,9 @@ export function formatOfficeHours(hours: OfficeHours): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Durations
+// Durations: one parser for every layer, kept with the domain rules that cap extensions.
 
-export interface ParsedDuration {
-  /** Whole days (weeks count as 7 days each). On the working basis: working days. */
-  days: number;
-  /** The time part (hours, minutes, seconds) in seconds. On the working basis: seconds of office time. */
-  seconds: number;
-}
-
-/**
- * Parses the ISO 8601 durations a policy uses: `P5D`, `P2W`, `PT2H`, `PT1H30M`, `PT45S`, `P1DT2H`.
- * Months and years are refused: their length varies and no deadline rule is written in them.
- * Only whole numbers; the total must be positive.
- */
-export function parseDuration(iso: string): ParsedDuration {
-  if (typeof iso !== 'string') throw new DurationError('期限应为 ISO 8601 字符串，如 P5D、PT2H');
-  const text = iso;
-  const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text);
-  if (!m) {
-    // Y, or M before the T, is years or months (after the T, M is minutes).
-    if (/^P[^T]*[YM]/.test(text)) {
-      throw new DurationError(`不支持以年或月计的期限：“${iso}”，请改用天（D）或周（W）`);
-    }
-    throw new DurationError(`期限格式无效：“${iso}”，应为 ISO 8601，如 P5D、PT2H、PT30M、P1DT2H`);
-  }
-  const [, w, d, h, min, s] = m;
-  if (text.endsWith('T')) throw new DurationError(`期限格式无效：“${iso}”，T 之后须有时、分或秒`);
-  if ([w, d, h, min, s].every((x) => x === undefined)) throw new DurationError(`期限格式无效：“${iso}”，缺少数值`);
-  const days = Number(w ?? 0) * 7 + Number(d ?? 0);
-  const seconds = Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + Number(s ?? 0);
-  if (days === 0 && seconds === 0) throw new DurationError(`期限必须大于零：“${iso}”`);
-  if (days > MAX_DAYS || seconds > MAX_SECONDS) throw new DurationError(`期限过长：“${iso}”（最长约十年）`);
-  return { days, seconds };
-}
+export { DurationError, parseDuration, type ParsedDuration } from '../../workflows/domain/duration';
 
 // ---------------------------------------------------------------------------------------------------------
 // Local (Asia/Shanghai) day helpers: a "day index" is the number of Shanghai civil days since 1970-01-01.

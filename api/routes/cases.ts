@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router } from 'express';
@@ -7,8 +6,8 @@ import type { Db } from '../../db/connection';
 import { getCategory } from '../../db/queries/categories';
 import { timeLeftFor } from '../time-left';
 import type { OfficeHours } from '../../activities/calendar/deadline-arithmetic';
-import { allocateCaseNo, TimelineRow, CaseScope, decodeCursor, getCaseScopeInfo, getCaseState, getTimeline, listCases } from '../../db/queries/cases';
-import { claimIntakeKey } from '../../db/queries/intake-idempotency';
+import { TimelineRow, CaseScope, decodeCursor, getCaseScopeInfo, getCaseState, getTimeline, listCases } from '../../db/queries/cases';
+import { claimRequestKey, requestHash } from '../../db/queries/request-idempotency';
 import { escalationTiersOf, getJurisdiction } from '../../db/queries/jurisdictions';
 import { getUnits } from '../../db/queries/units';
 import type { AuthenticatedUser } from '../../db/queries/users';
@@ -17,6 +16,7 @@ import { Permission, toActor } from '../auth';
 // Who sees which case: the scope half of the permission table (api/permissions.ts).
 import { canSeeCase, caseListScope, mayReportAt } from '../permissions';
 import type { CaseGateway } from '../case-gateway';
+import { openCaseFromIntake } from '../case-intake';
 import { caseView } from '../case-view';
 import { ApiError, ErrorDetail } from '../errors';
 import { defineRoute, RouteContext } from '../routing';
@@ -71,7 +71,7 @@ async function resolveIntake(db: Db, body: ReturnType<typeof OpenCaseBody.parse>
   const tiers = await escalationTiersOf(db, community!.id);
   if (!tiers.street || !tiers.city) throw ApiError.validation([{ field: 'location.communityId', message: '该社区未挂接到街道和市级平台' }]);
   if (!mayReportAt(user, community!.path)) throw ApiError.forbidden('只能受理本辖区内的诉求');
-  return { categoryClass: category!.slaClass as SlaClassName, streetId: tiers.street.id, cityId: tiers.city.id };
+  return { categoryClass: category!.slaClass as SlaClassName, streetId: tiers.street.id, cityId: tiers.city.id, path: community!.path };
 }
 
 type CommandBodyOf<K extends CaseCommandName> = ZodType<CaseCommands[K]>;
@@ -106,22 +106,9 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
     },
     async ({ body, user, idempotencyKey }) => {
       const resolved = await resolveIntake(db, body, user);
-      let caseId = await allocateCaseNo(db, new Date());
-      let created = true;
-      if (idempotencyKey) {
-        const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-        const claim = await claimIntakeKey(db, { userId: user.id, key: idempotencyKey, requestHash, caseId });
-        if (claim.kind === 'conflict') {
-          throw new ApiError(409, 'IDEMPOTENCY_CONFLICT', '该 Idempotency-Key 已用于内容不同的请求');
-        }
-        if (claim.kind === 'seen') {
-          caseId = claim.caseId;
-          created = false;
-        }
-      }
-      const intake: CaseIntake = {
-        id: caseId,
-        caseNo: caseId,
+      const intakeFor = (caseNo: string): CaseIntake => ({
+        id: caseNo,
+        caseNo,
         requestType: body.requestType,
         category: body.category,
         slaClass: slaClassFor(body.urgency, resolved.categoryClass),
@@ -129,14 +116,12 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
         title: body.title,
         description: body.description,
         channel: body.channel,
-        location: { ...body.location, streetId: resolved.streetId, cityId: resolved.cityId },
+        location: { ...body.location, streetId: resolved.streetId, cityId: resolved.cityId, path: resolved.path },
         reporter: body.reporter,
         attachments: body.attachments ?? [],
-      };
-      const snapshot = await gateway.open({ intake, openedBy: toActor(user) });
-      const state = snapshot?.state ?? (await getCaseState(db, caseId));
-      if (!state) throw ApiError.unavailable('案件处理服务');
-      return { status: created ? 201 : 200, body: await present(state, user) };
+      });
+      const opened = await openCaseFromIntake(deps, { body, actor: toActor(user), userId: user.id, idempotencyKey, intakeFor });
+      return { status: opened.created ? 201 : 200, body: await present(opened.state, user) };
     },
   );
 
@@ -189,7 +174,12 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
     summary: string,
     permission: Permission,
     body: CommandBodyOf<K>,
-    options: { unitsOf?: (cmd: CaseCommands[K]) => { field: string; id: string }[]; status?: number; check?: (cmd: CaseCommands[K]) => Promise<void> } = {},
+    options: {
+      unitsOf?: (cmd: CaseCommands[K]) => { field: string; id: string }[];
+      status?: number;
+      /** Adds what the rules need to know from other rows (the primary case of a merge). */
+      enrich?: (cmd: CaseCommands[K], user: AuthenticatedUser) => Promise<CaseCommands[K]>;
+    } = {},
   ) =>
     defineRoute(
       router,
@@ -208,16 +198,24 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
       },
       async (ctx: RouteContext<typeof body, undefined, typeof CaseIdParams>) => {
         const { params, user, idempotencyKey } = ctx;
-        const cmd = ctx.body as CaseCommands[K];
         await loadVisibleCase(db, user, params.id);
-        if (options.unitsOf) await assertUnitsExist(db, options.unitsOf(cmd));
-        if (options.check) await options.check(cmd);
+        if (options.unitsOf) await assertUnitsExist(db, options.unitsOf(ctx.body as CaseCommands[K]));
+        const cmd = options.enrich ? await options.enrich(ctx.body as CaseCommands[K], user) : (ctx.body as CaseCommands[K]);
+        // The key is bound to this command on this case with this body: another body under it is refused,
+        // never answered with the first call's outcome.
+        const claim = idempotencyKey
+          ? await claimRequestKey(db, { userId: user.id, key: idempotencyKey, action: `${name}:${params.id}`, hash: requestHash(ctx.body) })
+          : null;
+        if (claim?.kind === 'conflict') throw ApiError.idempotencyConflict();
         try {
           const snapshot = await gateway.command(params.id, name, { actor: toActor(user), command: cmd }, idempotencyKey);
           return { status: options.status ?? 200, body: await present(snapshot.state, user) };
         } catch (err) {
-          if (err instanceof WorkflowNotFoundError) throw await endedCaseConflict(db, params.id, summary.split('：')[0]!);
-          throw err;
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+          // A retry of the command that ended the case: the case as it ended is the answer.
+          const ended = claim?.kind === 'seen' ? await getCaseState(db, params.id) : null;
+          if (ended) return { status: options.status ?? 200, body: await present(ended, user) };
+          throw await endedCaseConflict(db, params.id, summary.split('：')[0]!);
         }
       },
     );
@@ -243,8 +241,11 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
   command('escalate', 'escalate', '吹哨：手动升级到上一级（社区→街道→市级平台）', 'cases.escalate', EscalateBody);
   command('withdraw', 'withdraw', '诉求人撤回', 'cases.withdraw', WithdrawBody);
   command('merge', 'merge', '并单：重复诉求并入主案件', 'cases.merge', MergeBody, {
-    check: async (c) => {
-      if (!(await getCaseScopeInfo(db, c.intoCaseId))) throw ApiError.validation([{ field: 'intoCaseId', message: `主案件不存在：${c.intoCaseId}` }]);
+    // A primary the dispatcher cannot see is one they cannot merge into: the same 404 as one that does not exist.
+    enrich: async (c, user) => {
+      const into = await getCaseScopeInfo(db, c.intoCaseId);
+      if (!into || !canSeeCase(user, into)) throw new ApiError(404, 'NOT_FOUND', `主案件不存在或不在您的辖区内：${c.intoCaseId}`, [{ field: 'intoCaseId', message: '请填写本辖区内仍在办理的案件编号' }]);
+      return { ...c, into: { status: into.status } };
     },
   });
   command('resolve', 'resolve', '办结：牵头单位联络员或直接办理人提交办理结果', 'cases.resolve', ResolveBody);

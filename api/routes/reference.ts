@@ -5,7 +5,8 @@ import type { Db } from '../../db/connection';
 import { getCategory, listCategories, listResponsibilities, proposeUnits } from '../../db/queries/categories';
 import { getJurisdiction, listJurisdictions } from '../../db/queries/jurisdictions';
 import { listUnits } from '../../db/queries/units';
-import { createUser, issueToken, UserInputError } from '../../db/queries/users';
+import { claimRequestKey, recordRequestResource, requestHash } from '../../db/queries/request-idempotency';
+import { createUser, getTokenOwner, issueToken, revokeToken, UserInputError } from '../../db/queries/users';
 import { ApiError } from '../errors';
 import { defineRoute } from '../routing';
 import { CategoryBody, CreatedUserBody, CreateUserBody, JurisdictionBody, ProposalBody, ProposalQuery, UnitBody } from '../schemas/reference';
@@ -82,17 +83,34 @@ export function referenceRoutes(deps: { db: Db; tokenTtlDays?: number }, registr
       tag: '用户 Users',
       permission: 'users.create',
       body: CreateUserBody,
-      responses: { 201: { description: '新用户及其令牌', schema: CreatedUserBody } },
+      responses: { 201: { description: '新用户及其令牌（同一 Idempotency-Key 重试时为同一用户，旧令牌作废并签发新令牌）', schema: CreatedUserBody } },
       errors: [400, 409],
+      idempotent: true,
     },
-    async ({ body }) => {
+    async ({ body, user: admin, idempotencyKey }) => {
       try {
-        const user = await createUser(db, body);
-        const { token, tokenId, expiresAt } = await issueToken(db, user.id, { label: 'created by admin', expiresAt: new Date(Date.now() + tokenTtlMs) });
-        const { id, username, displayName, role, jurisdictionId, unitId } = user;
+        // One transaction: the key, the user and the token are all there or none is.
+        const created = await db.transaction(async (trx) => {
+          const key = idempotencyKey ? { userId: admin.id, key: idempotencyKey } : null;
+          const claim = key ? await claimRequestKey(trx, { ...key, action: 'users.create', hash: requestHash(body) }) : null;
+          if (claim?.kind === 'conflict') throw ApiError.idempotencyConflict();
+          // A retry: the token shown once may have been lost with the first answer, so it is replaced.
+          const previous = claim?.kind === 'seen' && claim.resourceId ? await getTokenOwner(trx, claim.resourceId) : null;
+          if (previous && claim?.kind === 'seen') await revokeToken(trx, claim.resourceId!);
+          const user = previous ?? (await createUser(trx, body));
+          const issued = await issueToken(trx, user.id, { label: 'created by admin', expiresAt: new Date(Date.now() + tokenTtlMs) });
+          if (key) await recordRequestResource(trx, key, issued.tokenId);
+          return { user, ...issued };
+        });
+        const { id, username, displayName, role, jurisdictionId, unitId } = created.user;
         return {
           status: 201,
-          body: { user: { id, username, displayName, role, jurisdictionId, unitId }, token, tokenId, tokenExpiresAt: expiresAt?.toISOString() ?? null },
+          body: {
+            user: { id, username, displayName, role, jurisdictionId, unitId },
+            token: created.token,
+            tokenId: created.tokenId,
+            tokenExpiresAt: created.expiresAt?.toISOString() ?? null,
+          },
         };
       } catch (err) {
         if (err instanceof UserInputError) throw userInputError(err);

@@ -1,5 +1,6 @@
 import { attachmentKinds, caseStatuses, channels, handlingModes, ratings, requestTypes, slaClasses, tiers, urgencies } from '../../workflows/domain';
 import { Instant, text } from './common';
+import { IsoDuration } from './calendar';
 import { z } from './zod';
 
 const id = (example: string) => z.string().trim().min(1).max(64).openapi({ example });
@@ -50,13 +51,8 @@ export const AgreementBody = z
   })
   .openapi('AgreementRequest');
 
-const isoDuration = z
-  .string()
-  .regex(/^P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, 'ISO 8601 时长，如 P3D、PT4H')
-  .openapi({ example: 'P3D' });
-
 export const ProgressBody = z.strictObject({ note: text(4000) }).openapi('ProgressRequest');
-export const ExtensionBody = z.strictObject({ duration: isoDuration, reason: text(2000) }).openapi('ExtensionRequest');
+export const ExtensionBody = z.strictObject({ duration: IsoDuration.openapi({ example: 'P3D' }), reason: text(2000) }).openapi('ExtensionRequest');
 export const ExtensionDecisionBody = z.strictObject({ approve: z.boolean(), note: text(2000).optional() }).openapi('ExtensionDecisionRequest');
 export const PauseBody = z.strictObject({ reason: text(2000) }).openapi('PauseRequest');
 export const ResumeBody = z.strictObject({ note: text(2000).optional() }).openapi('ResumeRequest');

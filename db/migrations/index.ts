@@ -5,6 +5,7 @@ import * as callbackBasis from './003_callback_basis';
 import * as audit from './004_audit';
 import * as kpiFacts from './005_kpi_facts';
 import * as maxPause from './006_max_pause';
+import * as requestIdempotency from './007_request_idempotency';
 
 /** Every migration, in order. A new migration is a new file added at the end of this list. */
 export const migrations: { name: string; module: Knex.Migration }[] = [
@@ -14,4 +15,5 @@ export const migrations: { name: string; module: Knex.Migration }[] = [
   { name: '004_audit', module: audit },
   { name: '005_kpi_facts', module: kpiFacts },
   { name: '006_max_pause', module: maxPause },
+  { name: '007_request_idempotency', module: requestIdempotency },
 ];

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { kpiFacts, type CaseEvent, type CaseState } from '../../workflows/domain';
+import { kpiFacts, type CaseEvent, type CaseState, type CaseStatus } from '../../workflows/domain';
 import { saveAlerts } from './alerts';
 import { kpiColumns, saveAssignmentFacts } from './kpis';
 
@@ -100,12 +100,27 @@ export async function saveCaseProjection(db: Knex, state: CaseState, events: Cas
 }
 
 /** Case numbers read like `20261123000042`: the intake date in Beijing time, then a city-wide sequence. */
-export async function allocateCaseNo(db: Knex, at: Date): Promise<string> {
-  const { rows } = await db.raw<{ rows: { n: string }[] }>("select nextval('case_no_seq')::text as n");
+/**
+ * The next case number: the Shanghai date and a sequence that never restarts. `skip` > 1 jumps the sequence
+ * that far ahead (a number proved taken by the engine: the database was restored behind it).
+ */
+export async function allocateCaseNo(db: Knex, at: Date, skip = 1): Promise<string> {
+  const { rows } = await db.raw<{ rows: { n: string }[] }>(
+    skip > 1 ? "select setval('case_no_seq', nextval('case_no_seq') + ?)::text as n" : "select nextval('case_no_seq')::text as n",
+    skip > 1 ? [skip - 1] : [],
+  );
   const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
     .format(at)
     .replaceAll('-', '');
   return `${day}${rows[0]!.n.padStart(6, '0')}`;
+}
+
+/** The sequence part of a case number (after the 8-digit date), or null for a number of another shape. */
+export const caseNoSequence = (caseNo: string): number | null => (/^\d{9,}$/.test(caseNo) ? Number(caseNo.slice(8)) : null);
+
+/** Moves the number sequence past `highest` (never back), e.g. to what the engine holds after a restore. */
+export async function advanceCaseNoPast(db: Knex, highest: number): Promise<void> {
+  await db.raw("select setval('case_no_seq', greatest(?, (select last_value from case_no_seq)))", [highest]);
 }
 
 export async function getCaseState(db: Knex, id: string): Promise<CaseState | null> {
@@ -113,9 +128,9 @@ export async function getCaseState(db: Knex, id: string): Promise<CaseState | nu
   return row ? (row.doc as CaseState) : null;
 }
 
-export async function getCaseScopeInfo(db: Knex, id: string): Promise<{ path: string; unitIds: string[] } | null> {
-  const row = await db('cases').select('jurisdiction_path', 'unit_ids').where({ id }).first();
-  return row ? { path: row.jurisdiction_path, unitIds: row.unit_ids } : null;
+export async function getCaseScopeInfo(db: Knex, id: string): Promise<{ path: string; unitIds: string[]; status: CaseStatus } | null> {
+  const row = await db('cases').select('jurisdiction_path', 'unit_ids', 'status').where({ id }).first();
+  return row ? { path: row.jurisdiction_path, unitIds: row.unit_ids, status: row.status } : null;
 }
 
 export async function getTimeline(db: Knex, caseId: string): Promise<TimelineRow[]> {

@@ -20,3 +20,8 @@ export async function claimIntakeKey(
   if (!existing || existing.request_hash !== claim.requestHash) return { kind: 'conflict' };
   return { kind: 'seen', caseId: existing.case_id };
 }
+
+/** Moves a key to the next number tried when the first one proved taken (only if it still points there). */
+export async function rebindIntakeKey(db: Knex, claim: { userId: string; key: string; from: string; to: string }): Promise<void> {
+  await db('intake_idempotency').where({ user_id: claim.userId, key: claim.key, case_id: claim.from }).update({ case_id: claim.to });
+}

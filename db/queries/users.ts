@@ -148,6 +148,16 @@ export async function getUserByUsername(db: Knex, username: string): Promise<Use
   return row ? toUser(row) : null;
 }
 
+/** The user a token was issued to (revoked or not), e.g. to answer a retried creation with the same user. */
+export async function getTokenOwner(db: Knex, tokenId: string): Promise<User | null> {
+  const row: UserRow | undefined = await db('users')
+    .select(columns.map((c) => `users.${c}`))
+    .join('api_tokens', 'api_tokens.user_id', 'users.id')
+    .where('api_tokens.id', tokenId)
+    .first();
+  return row ? toUser(row) : null;
+}
+
 /** Disabling keeps the user (their name stays on past cases) but every token stops working. */
 export async function disableUser(db: Knex, userId: string): Promise<boolean> {
   const count = await db('users').where({ id: userId }).whereNull('disabled_at').update({ disabled_at: db.fn.now() });

@@ -29,6 +29,8 @@ export interface DevServerOptions {
   log: Log;
   /** How long to wait for the frontend (default 60 s; the first start creates the SQLite schema). */
   readyTimeoutMs?: number;
+  /** Remote codec the Web UI asks to decrypt payloads (`--ui-codec-endpoint`), e.g. the API's /codec. */
+  uiCodecEndpoint?: string;
 }
 
 const HOST = '127.0.0.1';
@@ -87,7 +89,7 @@ async function isTemporal(address: string): Promise<boolean> {
   }
 }
 
-export function devServerArgs(o: Pick<DevServerOptions, 'port' | 'uiPort' | 'namespace' | 'dataDir'>): string[] {
+export function devServerArgs(o: Pick<DevServerOptions, 'port' | 'uiPort' | 'namespace' | 'dataDir' | 'uiCodecEndpoint'>): string[] {
   return [
     'server',
     'start-dev',
@@ -106,6 +108,7 @@ export function devServerArgs(o: Pick<DevServerOptions, 'port' | 'uiPort' | 'nam
     '--sqlite-pragma',
     'synchronous=normal',
     ...(o.namespace === 'default' ? [] : ['--namespace', o.namespace]),
+    ...(o.uiCodecEndpoint ? ['--ui-codec-endpoint', o.uiCodecEndpoint] : []),
     ...caseSearchAttributes.flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`]),
     '--log-level',
     'warn',

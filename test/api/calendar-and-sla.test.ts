@@ -133,14 +133,15 @@ describe('GET|PUT|DELETE /api/v1/calendar/:date', () => {
 });
 
 describe('GET|PUT /api/v1/sla-policies', () => {
-  it('lists the four classes with the defaults of DOMAIN.md §5 to supervisors, dispatchers and admins', async () => {
+  it('lists the four classes with the defaults of DOMAIN.md §5 to everyone (reference data)', async () => {
     const res = await stack.call('GET', '/api/v1/sla-policies', { as: 'supervisor-city' });
     expect(res.status).toBe(200);
     expect(res.body.items.map((p: { slaClass: string }) => p.slaClass)).toEqual(['urgent', 'utility', 'general', 'complex']);
     const general = res.body.items.find((p: { slaClass: string }) => p.slaClass === 'general');
     expect(general).toMatchObject({ triage: 'PT2H', respond: 'P1D', resolve: 'P5D', callback: 'P3D', warnAt: 0.8, basis: 'working', callbackBasis: 'working' });
     expect((await stack.call('GET', '/api/v1/sla-policies/urgent', { as: 'dispatcher-city' })).body).toMatchObject({ resolve: 'PT2H', basis: 'calendar' });
-    expect((await stack.call('GET', '/api/v1/sla-policies', { as: 'clerk' })).status).toBe(403);
+    expect((await stack.call('GET', '/api/v1/sla-policies', { as: 'clerk' })).status).toBe(200);
+    expect((await stack.call('PUT', '/api/v1/sla-policies/general', { as: 'clerk', body: general })).status).toBe(403);
   });
 
   it('an admin edits complex (seconds allowed for drills); GET returns it with updatedBy; restored after', async () => {

@@ -3,57 +3,24 @@
  * deadlines, warnings, automatic escalation community → street → city, disputes, designation,
  * extensions, pauses, callback expiry, early ends, and the alert list and stream.
  */
-import { putSlaPolicy } from '../../db/queries/sla-policies';
 import { demo } from '../../db/seeds/demo-city';
+import { arrange } from '../support/arrange';
 import { eventually } from '../support/eventually';
-import { cableIntake } from '../support/fixtures';
 import { recordHistory } from '../support/histories';
 import { startTestStack, TestStack } from '../support/stack';
 
 const { users: u, units } = demo;
 let stack: TestStack;
-const opened: string[] = [];
-
-// Slow enough that nothing fires during a test unless the test shortens it.
-const slow = {
-  triage: 'PT60S',
-  respond: 'PT60S',
-  resolve: 'PT120S',
-  callback: 'PT60S',
-  repeatOverdue: 'PT60S',
-  maxPause: 'PT60S',
-  warnAt: 0.8,
-  basis: 'calendar',
-  callbackBasis: 'calendar',
-} as const;
-const setPolicy = (over: Partial<Record<keyof typeof slow, string | number>> = {}) =>
-  putSlaPolicy(stack.db, 'general', { ...slow, ...over } as never, null);
+const { open, act, get, alertsOf, setPolicy, withdrawAll } = arrange(() => stack);
 
 beforeAll(async () => {
   stack = await startTestStack({ ownDatabase: true });
 });
 afterAll(async () => {
-  // Leave no case ticking on the shared dev server once this file's worker is gone.
-  for (const id of opened) await stack.call('POST', `/api/v1/cases/${id}/withdraw`, { as: u.clerk, body: { reason: '测试结束，撤回' } });
+  await withdrawAll();
   await stack?.stop();
 });
 beforeEach(() => setPolicy());
-
-async function open(over: Record<string, unknown> = {}, as: string = u.clerk) {
-  const res = await stack.call('POST', '/api/v1/cases', { as, body: cableIntake(over) });
-  expect(res.status).toBe(201);
-  opened.push(res.body.id);
-  return res.body;
-}
-
-const act = async (id: string, action: string, as: string, body: unknown = {}, expected = 200) => {
-  const res = await stack.call('POST', `/api/v1/cases/${id}/${action}`, { as, body });
-  if (res.status !== expected) throw new Error(`${action} as ${as}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-};
-const get = async (id: string, as: string = u.supervisorCity) => (await stack.call('GET', `/api/v1/cases/${id}`, { as })).body;
-const alertsOf = async (id: string, as: string = u.supervisorCity) =>
-  (await stack.call('GET', `/api/v1/alerts?caseId=${id}`, { as })).body.items as { id: string; type: string; tier: string; message: string }[];
 
 describe('automatic escalation by deadline', () => {
   it('when nobody triages in time, then the case climbs community → street → city with warnings, overdue and escalated alerts, and the city is reminded until it designates', async () => {
@@ -116,10 +83,15 @@ describe('responsibility decisions', () => {
     const types = (await alertsOf(id, u.supervisorStreet)).map((a) => a.type);
     expect(types.filter((t) => t === 'rejected')).toHaveLength(2);
     expect(types).toContain('escalated');
-    // A rejection at the street is a dispute too: it goes to the city, which designates.
+    // At the street the same rule: the first rejection goes back to the street's dispatcher (改派), the
+    // second is a dispute for the city, which designates.
     await act(id, 'dispatch', u.dispatcherStreet, { leadUnitId: units.cable });
-    const toCity = await act(id, 'reject', u.liaisonCable, { reason: '非广电线路，无法处理' });
+    const back = await act(id, 'reject', u.liaisonCable, { reason: '非广电线路，无法处理' });
+    expect(back).toMatchObject({ tier: 'street', status: 'triage' });
+    await act(id, 'dispatch', u.dispatcherStreet, { leadUnitId: units.unicom });
+    const toCity = await act(id, 'reject', u.liaisonUnicom, { reason: '非联通线路，无法处理' });
     expect(toCity).toMatchObject({ tier: 'city', status: 'triage' });
+    expect(toCity.escalations.at(-1)).toMatchObject({ from: 'street', to: 'city', cause: 'dispute' });
     await recordHistory(stack.client, 'two-rejections-dispute', id);
   });
 
@@ -238,7 +210,8 @@ describe('work, extension, pause and closure', () => {
     const b = await open({ title: '重复诉求' });
     const merged = await act(b.id, 'merge', u.dispatcherCommunity, { intoCaseId: a.id });
     expect(merged).toMatchObject({ status: 'merged', mergedInto: a.id });
-    await act(b.id, 'merge', u.dispatcherCommunity, { intoCaseId: '19990101000000' }, 400);
+    // A primary that does not exist is answered like one outside the area: 404, so existence never leaks.
+    await act(b.id, 'merge', u.dispatcherCommunity, { intoCaseId: '19990101000000' }, 404);
     await eventually(async () => expect((await get(a.id)).duplicates).toEqual([b.id]));
     expect((await get(a.id)).timeline.some((e: any) => e.type === 'duplicate_merged' && e.data.caseId === b.id)).toBe(true);
     const withdrawn = await act(a.id, 'withdraw', u.clerk, { reason: '诉求人表示问题已自行解决' });
@@ -307,8 +280,22 @@ describe('the alert stream', () => {
   });
 
   it('keeps each supervisor to their own subtree', async () => {
-    const other = await stack.call('GET', '/api/v1/alerts', { as: u.dispatcherTown });
-    expect(other.body.items.every((a: any) => a.jurisdictionId.startsWith(demo.streets.donggang) || a.jurisdictionId === demo.cityId)).toBe(true);
+    // One case in each of two streets, each with alerts of its own.
+    const inTown = await open({ location: { communityId: demo.communities.yanyu, address: '东岗镇岩峪村' } });
+    await act(inTown.id, 'escalate', u.dispatcherTown, { reason: '吹哨：涉及多家单位' });
+    const inKaiyuan = await open();
+    await act(inKaiyuan.id, 'escalate', u.dispatcherCommunity, { reason: '吹哨：涉及多家单位' });
+
+    const caseIds = async (as: string) =>
+      new Set(((await stack.call('GET', '/api/v1/alerts?limit=200', { as })).body.items as { caseId: string }[]).map((a) => a.caseId));
+    const town = await caseIds(u.dispatcherTown);
+    expect(town.has(inTown.id)).toBe(true);
+    expect(town.has(inKaiyuan.id)).toBe(false);
+    const kaiyuan = await caseIds(u.supervisorStreet);
+    expect(kaiyuan.has(inKaiyuan.id)).toBe(true);
+    expect(kaiyuan.has(inTown.id)).toBe(false);
+    const city = await caseIds(u.supervisorCity);
+    expect([inTown.id, inKaiyuan.id].every((id) => city.has(id))).toBe(true);
     expect((await stack.call('GET', '/api/v1/alerts', { as: u.liaisonMobile })).status).toBe(403);
   });
 });

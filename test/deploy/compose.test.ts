@@ -8,7 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { caseSearchAttributes } from '../../config/search-attributes';
-import { loadEnv } from '../../config/env';
+import { loadEnv, requirePayloadKeys } from '../../config/env';
+import { newPayloadKeySetting } from '../../config/payload-codec';
 
 const root = resolve(__dirname, '../..');
 const composeText = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
@@ -38,11 +39,24 @@ const WORKER_CMD = 'dist/scripts/worker.js';
 const CLI_CMD = 'dist/scripts/cli.js';
 const READY_CONDITIONS = ['service_healthy', 'service_completed_successfully'];
 
-/** Applies compose interpolation the way a fresh machine would see it: every variable unset, so defaults win. */
+/** Secrets without a safe default: compose must refuse to start without them (`${NAME:?message}`). */
+const REQUIRED = ['PAYLOAD_KEYS'];
+/** What an operator sets for them; everything else is unset. */
+const operatorSets: Record<string, string> = { PAYLOAD_KEYS: `${newPayloadKeySetting('k2')},${newPayloadKeySetting('k1')}` };
+
+/**
+ * Applies compose interpolation the way a fresh machine would see it: every variable unset, so defaults win,
+ * except the required secrets, which the operator sets.
+ */
 function interpolate(value: string): string {
-  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g, (whole, _name, fallback) =>
-    whole === '$$' ? '$' : (fallback ?? ''),
-  );
+  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-?])([^}]*))?\}/g, (whole, name, kind, rest) => {
+    if (whole === '$$') return '$';
+    if (kind === '?') {
+      if (operatorSets[name] === undefined) throw new Error(`compose would refuse to start: ${name} is required`);
+      return operatorSets[name];
+    }
+    return kind === '-' ? rest : '';
+  });
 }
 
 function envOf(service: Service): Record<string, string> {
@@ -257,7 +271,7 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.volumes ?? {})).toContain(data!.source);
   });
 
-  it('gives every ${VAR} interpolation a default and leaves no bare $VAR for compose to swallow', () => {
+  it('gives every ${VAR} interpolation a default (or, for a required secret, a message) and leaves no bare $VAR for compose to swallow', () => {
     const problems: string[] = [];
     for (const s of allStrings(compose)) {
       for (let i = 0; i < s.length; i++) {
@@ -269,7 +283,8 @@ describe('docker-compose.yml', () => {
         if (s[i + 1] === '{') {
           const end = s.indexOf('}', i);
           const inner = s.slice(i + 2, end);
-          if (!/^[A-Za-z_][A-Za-z0-9_]*:?-.+$/.test(inner)) problems.push(`\${${inner}}`);
+          const required = /^([A-Za-z_][A-Za-z0-9_]*):\?.+$/.exec(inner);
+          if (required ? !REQUIRED.includes(required[1]!) : !/^[A-Za-z_][A-Za-z0-9_]*:?-.+$/.test(inner)) problems.push(`\${${inner}}`);
           i = end;
         } else if (/[A-Za-z_]/.test(s[i + 1] ?? '')) {
           problems.push(s.slice(i, i + 20));
@@ -288,6 +303,32 @@ describe('docker-compose.yml', () => {
         if (key === 'DATABASE_URL') expect(String(value)).toMatch(/^postgres(ql)?:\/\/(\$\{[^}]+\}|[^:@$]+):\$\{\w+:-[^}]+\}@/);
       }
     }
+  });
+
+  it('passes PAYLOAD_KEYS, required and never a literal, to the API and every worker, and to nothing else', () => {
+    const raw = (name: string) => {
+      const env = services[name]!.environment;
+      return env && !Array.isArray(env) ? env.PAYLOAD_KEYS : undefined;
+    };
+    for (const name of ['api', ...workerServices]) {
+      expect({ name, value: raw(name) }).toEqual({ name, value: expect.stringMatching(/^\$\{PAYLOAD_KEYS:\?[^}]+\}$/) });
+      const env = loadEnv(envOf(services[name]!));
+      expect(env.PAYLOAD_KEYS).toBe(operatorSets.PAYLOAD_KEYS);
+      expect(requirePayloadKeys(env, name).currentId).toBe('k2');
+    }
+    // The secret goes only where payloads are encrypted or decrypted.
+    expect(names.filter((n) => raw(n) !== undefined).sort()).toEqual(['api', ...workerServices].sort());
+  });
+
+  it('points the Temporal UI at the API\'s codec endpoint, and lets the UI\'s origin call it', () => {
+    const endpoint = new URL(envOf(services['temporal-ui']!).TEMPORAL_CODEC_ENDPOINT ?? '');
+    expect(endpoint.pathname).toBe('/codec');
+    const published = (service: string, target: number) =>
+      (services[service]!.ports ?? []).map((p) => interpolate(String(p))).find((p) => p.endsWith(`:${target}`))?.split(':').at(-2);
+    // The browser calls it: the host port compose publishes the API on.
+    expect(endpoint.port).toBe(published('api', 3000));
+    const origins = (apiEnv.CODEC_CORS_ORIGINS ?? '').split(',');
+    expect(origins).toContain(`http://localhost:${published('temporal-ui', 8080)}`);
   });
 
   it('pins every image it pulls to a version', () => {
@@ -309,7 +350,11 @@ describe('docker-compose.yml', () => {
   })();
   (composeAvailable ? it : it.skip)('when Docker Compose is installed, then `docker compose config` accepts the file', () => {
     expect(() =>
-      execFileSync('docker', ['compose', '-f', join(root, 'docker-compose.yml'), 'config', '-q'], { stdio: 'pipe', timeout: 30_000 }),
+      execFileSync('docker', ['compose', '-f', join(root, 'docker-compose.yml'), 'config', '-q'], {
+        stdio: 'pipe',
+        timeout: 30_000,
+        env: { ...process.env, ...operatorSets },
+      }),
     ).not.toThrow();
   });
 });

@@ -9,7 +9,6 @@ import {
   CaseRecord,
   CaseState,
   clocksAwaitingPlan,
-  durationDays,
   execute,
   kpiFacts,
   openCase,
@@ -17,6 +16,7 @@ import {
   tick,
 } from '../../workflows/domain';
 import { domainIntake } from './fixtures';
+import { planPending, secondsPolicy } from './planner';
 
 const t0 = Date.parse('2026-11-23T02:00:00.000Z');
 const MIN = 60;
@@ -36,7 +36,7 @@ const cable = liaison('cable');
 const intake = domainIntake;
 
 /** The policy this file plans with, in seconds (calendar time: the arithmetic is not under test here). */
-const policy: Record<string, number> = { triage: 2 * HOUR, respond: 1 * HOUR, resolve: 10 * HOUR, callback: 3 * HOUR, repeatOverdue: HOUR, pause: 5 * 86400 };
+const policy = secondsPolicy({ triage: 2 * HOUR, respond: 1 * HOUR, resolve: 10 * HOUR, callback: 3 * HOUR, repeatOverdue: HOUR, pause: 5 * 86400 });
 
 /**
  * Plays the workflow's part on a case: commands at given instants, with every new clock planned at once
@@ -54,16 +54,7 @@ class Drive {
   }
 
   private planned(record: CaseRecord, now: string): CaseRecord {
-    const plans = clocksAwaitingPlan(record.state).map((c) => {
-      const p = c.plan!;
-      const from = Date.parse(p.from);
-      let due: number;
-      if (p.shift) due = Date.parse(c.due!) + Date.parse(p.shift.to) - Date.parse(p.shift.from);
-      else if (p.duration) due = from + durationDays(p.duration)! * 86_400_000;
-      else due = from + policy[c.kind]! * 1000;
-      return { clockId: c.id, due: new Date(due).toISOString(), warnAt: null, basis: 'calendar' as const };
-    });
-    return plans.length ? recordSystemEvents(record, [{ type: 'clocks_planned', plans }], now) : record;
+    return planPending(record, policy, now);
   }
 
   /** Time passes up to `seconds`: every deadline met on the way is missed (and climbs a tier) as the workflow would. */
@@ -215,8 +206,8 @@ describe('on-time feedback and completion (按时反馈率, 按期办结率)', (
       .do(9 * HOUR, mobile, { type: 'requestExtension', duration: 'P1D', reason: '需协调断路施工' })
       .do(12 * HOUR, supervisor, { type: 'decideExtension', approve: true })
       .resolve(20 * HOUR);
-    // The case shows the moved deadline, and the miss is cleared for alerts, ...
-    expect(d.state.deadlines.resolveBy).toBe(at(34 * HOUR));
+    // The case shows the new deadline, counted from the approval since the old one had passed, ...
+    expect(d.state.deadlines.resolveBy).toBe(at(36 * HOUR));
     // ... but the measures judge on the 10-hour deadline that had already passed.
     expect(d.facts).toMatchObject({ feedbackOnTime: false, completedOnTime: false });
   });

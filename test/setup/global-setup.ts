@@ -1,7 +1,7 @@
 /**
  * Once per `npm test` run: a real Temporal dev server (in memory, random port), a fresh PostgreSQL database
  * (migrated and seeded) and one workflow bundle, found or started through the same code as `npm start`.
- * Test files read TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DATABASE_URL and JIESU_WORKFLOW_BUNDLE.
+ * Test files read TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DATABASE_URL, JIESU_WORKFLOW_BUNDLE and PAYLOAD_KEYS.
  */
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +11,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadEnv } from '../../config/env';
 import { caseSearchAttributes } from '../../config/search-attributes';
+import { failureConverterPath, newPayloadKeySetting } from '../../config/payload-codec';
 import { createDb, migrateLatest } from '../../db/connection';
 import { seedDemoCity } from '../../db/seeds/demo-city';
 import { createDatabase, maskDatabaseUrl, resolvePostgres, withDatabase } from '../../scripts/stack/postgres';
@@ -67,7 +68,12 @@ async function bundleWorkflows(run: TestRun): Promise<void> {
     return;
   }
   const started = Date.now();
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(path.join(root, 'workflows')), logger: quietLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve(path.join(root, 'workflows')),
+    // As the worker bundles it in production (dataConverterFor): failure messages are encrypted too.
+    failureConverterPath,
+    logger: quietLogger,
+  });
   const file = path.join(os.tmpdir(), `jiesu-workflow-bundle-${process.pid}-${Date.now()}.js`);
   await fs.writeFile(file, code);
   run.bundleFile = file;
@@ -86,6 +92,8 @@ const quietLogger = {
 };
 
 export default async function globalSetup(): Promise<void> {
+  // First: a fresh payload key per run (never a developer's own PAYLOAD_KEYS), read by every test stack.
+  process.env.PAYLOAD_KEYS = newPayloadKeySetting('test');
   const started = Date.now();
   const env = loadEnv({ ...process.env, NODE_ENV: 'test' });
   const run: TestRun = {};

@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
-import { answerClientErrors } from '../../api/security';
+import { answerClientErrors, parseOrigins } from '../../api/security';
 import { CaseGateway } from '../../api/case-gateway';
 import { AlertFeed } from '../../api/alert-feed';
 import { createLogger, type Logger } from '../../config/logger';
@@ -17,6 +17,8 @@ import { seedDemoCity } from '../../db/seeds/demo-city';
 import { createDatabase, dropDatabase, withDatabase } from '../../scripts/stack/postgres';
 import { getUserByUsername, issueToken } from '../../db/queries/users';
 import { createCaseWorker } from '../../scripts/worker';
+import { dataConverterFor, parsePayloadKeys } from '../../config/payload-codec';
+import { loadEnv } from '../../config/env';
 import { defaultOfficeHoursText, parseOfficeHours } from '../../activities/calendar/deadline-arithmetic';
 
 export interface ApiResponse<T = any> {
@@ -27,6 +29,7 @@ export interface ApiResponse<T = any> {
 
 export interface TestStack {
   baseUrl: string;
+  databaseUrl: string;
   db: Db;
   client: Client;
   taskQueue: string;
@@ -34,7 +37,8 @@ export interface TestStack {
   tokenFor(username: string): Promise<string>;
   /** The "act" client: returns every status, never throws on 4xx/5xx. */
   call<T = any>(method: string, path: string, options?: { as?: string; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
-  stop(): Promise<void>;
+  /** `keepDatabase`: leave the stack's own database for another stack to restart on (it drops it then). */
+  stop(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
 export function requireEnv(name: string): string {
@@ -64,10 +68,18 @@ async function ownDatabase(): Promise<{ url: string; drop: () => Promise<void> }
   return { url, drop: () => dropDatabase(shared, name) };
 }
 
+const dropOwn = (url: string): Promise<void> => dropDatabase(requireEnv('DATABASE_URL'), new URL(url).pathname.slice(1));
+
 export async function startTestStack(
   options: {
     gatewayTimeoutMs?: number;
     ownDatabase?: boolean;
+    /**
+     * Run against this database and task queue (another stack's, to restart on it); with `ownDatabase` the
+     * database is this stack's to drop at stop.
+     */
+    databaseUrl?: string;
+    taskQueue?: string;
     officeHours?: string;
     /** Per token; high by default so that polling tests are never limited. */
     rateLimitPerMinute?: number;
@@ -79,10 +91,12 @@ export async function startTestStack(
   const officeHours = parseOfficeHours(options.officeHours ?? defaultOfficeHoursText);
   const address = requireEnv('TEMPORAL_ADDRESS');
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-  const own = options.ownDatabase ? await ownDatabase() : null;
-  const databaseUrl = own?.url ?? requireEnv('DATABASE_URL');
+  const own = options.ownDatabase && !options.databaseUrl ? await ownDatabase() : null;
+  const databaseUrl = options.databaseUrl ?? own?.url ?? requireEnv('DATABASE_URL');
   const db = createDb(databaseUrl, { max: 5 });
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
+  // The run's key (global setup): every stack encrypts payloads as production does.
+  const dataConverter = dataConverterFor(parsePayloadKeys(requireEnv('PAYLOAD_KEYS')));
 
   const nativeConnection = await NativeConnection.connect({ address });
   const worker: Worker = await createCaseWorker({
@@ -92,11 +106,12 @@ export async function startTestStack(
     db,
     workflowBundlePath: requireEnv('JIESU_WORKFLOW_BUNDLE'),
     officeHours,
+    dataConverter,
   });
   const running = worker.run();
 
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter });
   const gateway = new CaseGateway(client, taskQueue, options.gatewayTimeoutMs ?? 15_000);
   const log = options.logger ?? createLogger({ level: 'silent', name: 'test' });
   const alertFeed = new AlertFeed(databaseUrl, log);
@@ -108,6 +123,7 @@ export async function startTestStack(
     officeHours,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1_000_000,
     corsOrigins: options.corsOrigins,
+    codec: { codec: dataConverter.payloadCodecs[0]!, namespace, corsOrigins: parseOrigins(loadEnv({}).CODEC_CORS_ORIGINS) },
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -146,12 +162,13 @@ export async function startTestStack(
 
   return {
     baseUrl,
+    databaseUrl,
     db,
     client,
     taskQueue,
     tokenFor,
     call,
-    async stop() {
+    async stop(stopOptions = {}) {
       alertFeed.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -160,7 +177,7 @@ export async function startTestStack(
       await connection.close();
       await nativeConnection.close();
       await db.destroy();
-      await own?.drop();
+      if (!stopOptions.keepDatabase) await (own?.drop ?? (options.databaseUrl && options.ownDatabase ? () => dropOwn(options.databaseUrl!) : null))?.();
     },
   };
 }

@@ -70,9 +70,10 @@ async function expectRefused(promise: Promise<unknown>, type: string): Promise<v
 describe('the case workflow', () => {
   it('dispatch → accept → resolve → satisfied: completes, and refused updates never enter its history', async () => {
     const intake = await newIntake();
-    const opened = await gateway.open({ intake, openedBy: clerk });
-    expect(opened?.state.status).toBe('triage');
-    expect(opened?.state.deadlines.triageBy).toBeTruthy();
+    const opened = await gateway.open({ intake, openedBy: clerk }, 'fresh');
+    if (opened.kind !== 'opened') throw new Error(opened.kind);
+    expect(opened.snapshot.state.status).toBe('triage');
+    expect(opened.snapshot.state.deadlines.triageBy).toBeTruthy();
 
     await expectRefused(gateway.command(intake.id, 'accept', { actor: liaison('unit-mobile'), command: {} }), 'INVALID_STATE');
     await expectRefused(
@@ -114,7 +115,7 @@ describe('the case workflow', () => {
 
   it('reject → re-dispatch → accept: the rejected round stays on record', async () => {
     const intake = await newIntake();
-    await gateway.open({ intake, openedBy: clerk });
+    await gateway.open({ intake, openedBy: clerk }, 'fresh');
     await gateway.command(intake.id, 'dispatch', { actor: dispatcher, command: { leadUnitId: 'unit-mobile', cooperatingUnitIds: [] } });
     const back = await gateway.command(intake.id, 'reject', { actor: liaison('unit-mobile'), command: { reason: '产权属于电信公司' } });
     expect(back.state.status).toBe('triage');
@@ -124,11 +125,17 @@ describe('the case workflow', () => {
     await record('reject-redispatch-accept', intake.id);
   });
 
-  it('when the same intake is started twice, then the second start finds the running case (no duplicate)', async () => {
+  it('when the same number is started again, then only a retry of the same request finds the running case', async () => {
     const intake = await newIntake();
-    const first = await gateway.open({ intake, openedBy: clerk });
-    const second = await gateway.open({ intake: { ...intake, title: '重复提交' }, openedBy: clerk });
-    expect(second?.state.title).toBe(first?.state.title);
-    expect(second?.state.version).toBe(first?.state.version);
+    const first = await gateway.open({ intake, openedBy: clerk, fingerprint: 'request-a' }, 'fresh');
+    expect(first.kind).toBe('opened');
+    // The same request again (an Idempotency-Key retry): the same case, no duplicate.
+    const retry = await gateway.open({ intake: { ...intake, title: '重复提交' }, openedBy: clerk, fingerprint: 'request-a' }, 'retry');
+    expect(retry.kind === 'opened' && retry.snapshot.state.title).toBe(intake.title);
+    // Another request that met the number: never answered with this case.
+    expect(await gateway.open({ intake, openedBy: clerk, fingerprint: 'request-b' }, 'retry')).toEqual({ kind: 'crossed' });
+    expect(await gateway.open({ intake, openedBy: clerk, fingerprint: 'request-b' }, 'fresh')).toEqual({ kind: 'taken' });
+    // A fresh number never opens onto an existing workflow, even one opened by an identical request.
+    expect(await gateway.open({ intake, openedBy: clerk, fingerprint: 'request-a' }, 'fresh')).toEqual({ kind: 'taken' });
   });
 });

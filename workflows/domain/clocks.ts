@@ -1,4 +1,4 @@
-import type { AlertData, CaseEventData } from './events';
+import type { AlertData, CaseEventData, ClockPlanFailure } from './events';
 import { zh, Tier, tiers } from './terms';
 import type { CaseState, Clock, ClockKind, Instant } from './types';
 
@@ -69,9 +69,11 @@ export function tick(state: CaseState, now: Instant): CaseEventData[] {
   const events: CaseEventData[] = [];
   let tier = state.tier;
   let escalated = false;
+  // Deadlines falling at the same instant are looked at in the order the clocks started, so the one that
+  // climbs is always the same, whatever order the engine woke in.
   const due = state.clocks
     .filter((c) => isRunning(c) && c.due !== null && !c.pausedAt)
-    .sort((a, b) => (a.due! < b.due! ? -1 : 1));
+    .sort((a, b) => (a.due! === b.due! ? clockOrdinal(a) - clockOrdinal(b) : a.due! < b.due! ? -1 : 1));
   for (const c of due) {
     const unit = c.unitId ? { unitId: c.unitId } : {};
     if (c.missedAt === null && c.due! <= now) {
@@ -85,11 +87,16 @@ export function tick(state: CaseState, now: Instant): CaseEventData[] {
       }
       events.push({ type: 'clock_missed', clockId: c.id });
       if (c.kind === 'repeatOverdue') {
-        if (isOverdue(state)) events.push(alert(state, 'overdue', tier, '仍有超时未办事项，请督办', { deadline: c.due }));
+        // Not when this same look already raised an overdue alert (another deadline passed at this instant).
+        const alerted = events.some((e) => e.type === 'alert_raised' && e.alert.type === 'overdue');
+        if (isOverdue(state) && !alerted) events.push(alert(state, 'overdue', tier, '仍有超时未办事项，请督办', { deadline: c.due }));
         continue;
       }
       const up = nextTier(tier);
-      if (up && !escalated) {
+      // A miss is counted once: a deadline moved after it was missed (a late extension, a pause) that passes
+      // again reminds the tier holding the case but does not climb a second time.
+      const firstMiss = c.missedDue == null;
+      if (up && !escalated && firstMiss) {
         escalated = true;
         events.push({ type: 'escalated', from: tier, to: up, cause: 'deadline', reason: `${clockLabel(c)}已过（${c.due}）` });
         events.push(alert(state, 'overdue', up, `${clockLabel(c)}已过`, { deadline: c.due, ...unit }));
@@ -104,6 +111,21 @@ export function tick(state: CaseState, now: Instant): CaseEventData[] {
     }
   }
   return events;
+}
+
+/** Clock ids are `<kind>-<n>`, n counting every clock the case started: the order they started in. */
+const clockOrdinal = (c: Clock): number => Number(c.id.slice(c.id.lastIndexOf('-') + 1)) || 0;
+
+/** The planner could not set these deadlines: record it and tell the supervisors of the case's tier. */
+export function planFailed(state: CaseState, failures: ClockPlanFailure[]): CaseEventData[] {
+  const labels = failures.map((f) => {
+    const clock = state.clocks.find((c) => c.id === f.clockId);
+    return clock ? clockLabel(clock) : f.clockId;
+  });
+  return [
+    { type: 'clocks_plan_failed', failures },
+    alert(state, 'plan_failed', state.tier, `${labels.join('、')}计算失败，请人工核定时限：${failures[0]?.reason ?? ''}`),
+  ];
 }
 
 /** The deadlines shown on a case, derived from its clocks. */

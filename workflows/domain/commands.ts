@@ -1,4 +1,4 @@
-import type { Rating } from './terms';
+import type { CaseStatus, Rating } from './terms';
 
 /** What a user asks of a case. Each becomes a Temporal Update of the same name. */
 export interface CaseCommands {
@@ -24,7 +24,8 @@ export interface CaseCommands {
   decideComplex: { approve: boolean; note?: string | null };
   escalate: { reason: string };
   withdraw: { reason: string };
-  merge: { intoCaseId: string };
+  /** `into`: what the API read of the primary case, so that the rules can refuse one that already ended. */
+  merge: { intoCaseId: string; into?: { status: CaseStatus } | null };
 }
 
 export type CaseCommandName = keyof CaseCommands;

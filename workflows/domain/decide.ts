@@ -2,8 +2,8 @@ import { nextTier, tierNode } from './clocks';
 import type { CaseCommand, CaseCommands } from './commands';
 import type { CaseEventData } from './events';
 import { forbidden, invalid, invalidState, Rejection } from './rejection';
-import { durationDays } from './duration';
-import { CaseStatus, tiers, zh } from './terms';
+import { durationInDays, parseDuration, type ParsedDuration } from './duration';
+import { CaseStatus, zh } from './terms';
 import type { Actor, Assignment, CaseState } from './types';
 
 export type Decision = { ok: true; events: CaseEventData[] } | { ok: false; rejection: Rejection };
@@ -20,9 +20,19 @@ function isAtOrBelow(actor: Actor, nodeId: string): boolean {
   return actor.jurisdictionId === nodeId || (actor.jurisdictionPath ?? '').includes(`/${nodeId}/`);
 }
 
-/** The actor works at a tier node above or at the case's place (their subtree holds the case). */
-const scopeHoldsCase = (actor: Actor, state: CaseState): boolean =>
-  [state.location.communityId, state.location.streetId, state.location.cityId].includes(actor.jurisdictionId ?? '');
+/** The nodes from the root down to the case's community (a district included), from the case's path. */
+const placeIds = (state: CaseState): string[] =>
+  state.location.path ? state.location.path.split('/').filter(Boolean) : [state.location.cityId, state.location.streetId, state.location.communityId];
+
+/** The actor works at a node on the case's way to the root: their subtree holds the case. */
+const scopeHoldsCase = (actor: Actor, state: CaseState): boolean => placeIds(state).includes(actor.jurisdictionId ?? '');
+
+/** The actor works at the node of the case's tier or above it (the district above a street, say). */
+function isAtOrAboveTier(actor: Actor, state: CaseState): boolean {
+  const ids = placeIds(state);
+  const here = ids.indexOf(tierNode(state));
+  return here >= 0 && ids.slice(0, here + 1).includes(actor.jurisdictionId ?? '');
+}
 
 /** Assignments of the current dispatch round: a lead's rejection or a new dispatch ends a round. */
 export const activeAssignments = (state: CaseState): Assignment[] => state.assignments.filter((a) => a.active);
@@ -39,11 +49,15 @@ const isTierDispatcher = (actor: Actor, state: CaseState): boolean =>
 
 const finished: ReadonlySet<CaseStatus> = new Set(['closed', 'withdrawn', 'merged']);
 
-/** A case may be (re)dispatched while it waits for triage, or after it climbed above the tier of its current round. */
+/**
+ * A case may be (re)dispatched while it waits for triage, or once it climbed above the tier that handled it:
+ * the tier of its current round, or the community for a case handled directly (直接办) that then escalated.
+ */
 function mayDispatch(state: CaseState): boolean {
   if (state.status === 'triage') return true;
-  const round = activeAssignments(state)[0];
-  return (state.status === 'dispatched' || state.status === 'in_progress') && round !== undefined && round.tier !== state.tier;
+  if (state.status !== 'dispatched' && state.status !== 'in_progress') return false;
+  const handledAt = state.mode === 'direct' ? 'community' : activeAssignments(state)[0]?.tier;
+  return handledAt !== undefined && handledAt !== state.tier;
 }
 
 function unitList(leadUnitId: string, cooperating: string[]): Rejection | null {
@@ -113,9 +127,19 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
     if (state.extensions.some((e) => e.state === 'approved')) {
       return refuse({ code: 'INVALID_STATE', message: '每件案件只能延期一次，已批准过延期', status: state.status });
     }
-    const days = durationDays(command.duration);
-    if (days === null || days <= 0) return refuse(invalid('duration', '延期时长格式不正确（ISO 8601，如 P3D）'));
-    if (days > maxExtensionDays) return refuse(invalid('duration', `延期最多 ${maxExtensionDays} 天`));
+    let parsed: ParsedDuration;
+    try {
+      parsed = parseDuration(command.duration);
+    } catch (err) {
+      return refuse(invalid('duration', (err as Error).message));
+    }
+    // Weighed on the basis the deadline runs on: on working days `PT14H` is two days of office hours.
+    const resolve = state.clocks.find((c) => c.kind === 'resolve' && c.stoppedAt === null);
+    const days = durationInDays(parsed, resolve?.basis ?? 'working', resolve?.workdaySeconds ?? undefined);
+    if (days > maxExtensionDays) {
+      const unit = (resolve?.basis ?? 'working') === 'working' ? '个工作日' : '天';
+      return refuse(invalid('duration', `延期最多 ${maxExtensionDays} ${unit}，${command.duration} 折合约 ${Math.round(days * 10) / 10} ${unit}`));
+    }
     return accept(
       { type: 'extension_requested', duration: command.duration, reason: command.reason },
       {
@@ -203,9 +227,8 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
     if (finished.has(state.status) || state.status === 'resolved') return refuse(invalidState(state, '升级（吹哨）'));
     const up = nextTier(state.tier);
     if (!up) return refuse({ code: 'INVALID_STATE', message: '案件已在市接诉即办平台，无法继续升级', status: state.status });
-    // The current tier, or a tier above it, may blow the whistle (吹哨); a tier the case already left may not.
-    const fromHere = tiers.slice(tiers.indexOf(state.tier)).map((t) => tierNode(state, t));
-    const mayEscalate = (actor.role === 'dispatcher' || actor.role === 'supervisor') && fromHere.includes(actor.jurisdictionId ?? '');
+    // The current tier, or a node above it, may blow the whistle (吹哨); a tier the case already left may not.
+    const mayEscalate = (actor.role === 'dispatcher' || actor.role === 'supervisor') && isAtOrAboveTier(actor, state);
     if (!mayEscalate) return refuse(forbidden(`只有${zh.tier[state.tier]}的调度员或督办人员可以升级`));
     return accept(
       { type: 'escalated', from: state.tier, to: up, cause: 'manual', reason: command.reason },
@@ -223,6 +246,14 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
     if (finished.has(state.status) || state.status === 'resolved') return refuse(invalidState(state, '并单'));
     if (command.intoCaseId === state.id) return refuse(invalid('intoCaseId', '不能并入案件自身'));
     if (actor.role !== 'dispatcher' || !scopeHoldsCase(actor, state)) return refuse(forbidden('只有案件所在辖区的调度员可以并单'));
+    // The repeat report stays open unless the primary can still carry it.
+    if (command.into && finished.has(command.into.status)) {
+      return refuse({
+        code: 'INVALID_STATE',
+        message: `主案件${command.intoCaseId}当前状态为「${zh.status[command.into.status]}」，不能并入，请选择仍在办理的案件`,
+        status: state.status,
+      });
+    }
     return accept({ type: 'merged', intoCaseId: command.intoCaseId });
   },
 };
@@ -261,9 +292,11 @@ function decideResponsibility(state: CaseState, actor: Actor, choice: 'accept' |
     },
   };
   if (mine.role !== 'lead') return accept(rejected, dispatchAlert);
-  // A second lead rejection, or one at the street, is a responsibility dispute (派单争议) for the tier above.
+  // The first lead rejection at a tier goes back to that tier's dispatcher (改派); a second one there is a
+  // responsibility dispute (派单争议) for the tier above.
   const up = nextTier(state.tier);
-  const dispute = up !== null && (state.leadRejections >= 1 || mine.tier === 'street');
+  const rejectedBefore = state.assignments.some((a) => a !== mine && a.role === 'lead' && a.state === 'rejected' && a.tier === mine.tier);
+  const dispute = up !== null && rejectedBefore;
   if (!dispute) return accept(rejected, dispatchAlert);
   return accept(
     rejected,

@@ -28,6 +28,14 @@ export interface ClockPlan {
   warnAt: Instant | null;
   /** How the deadline was counted, so "time left" is told the same way. */
   basis: 'calendar' | 'working';
+  /** Seconds of office time in a working day (working basis), so the rules can weigh hours as days. */
+  workdaySeconds?: number | null;
+}
+
+/** A clock the planner could not plan: the case stays alive and supervisors are told (see `clocks_plan_failed`). */
+export interface ClockPlanFailure {
+  clockId: string;
+  reason: string;
 }
 
 /** What happened to a case; the timeline is the list of these. */
@@ -53,6 +61,7 @@ export type CaseEventData =
   | { type: 'merged'; intoCaseId: string }
   | { type: 'duplicate_merged'; caseId: string; title: string }
   | { type: 'clocks_planned'; plans: ClockPlan[] }
+  | { type: 'clocks_plan_failed'; failures: ClockPlanFailure[] }
   | { type: 'clock_warned'; clockId: string }
   | { type: 'clock_missed'; clockId: string }
   | { type: 'alert_raised'; alert: AlertData };

@@ -1,6 +1,6 @@
 import { deadlinesOf, isOverdue, isRunning, newClock, stopClocks } from './clocks';
 import type { CaseEvent, CaseIntake } from './events';
-import type { Assignment, CaseState, Clock } from './types';
+import type { Assignment, CaseState, Clock, ClockAdjustment } from './types';
 
 export function initialState(intake: CaseIntake, at: string): CaseState {
   const state: CaseState = {
@@ -52,6 +52,10 @@ const updateClock = (state: CaseState, id: string, change: Partial<Clock>): Case
   clocks: state.clocks.map((c) => (c.id === id ? { ...c, ...change } : c)),
 });
 
+/** An extension or a pause moves a planned deadline: plan it anew from where it stands, and remember why. */
+const adjust = (state: CaseState, clock: Clock, step: ClockAdjustment): CaseState =>
+  updateClock(state, clock.id, { plan: { from: clock.startedAt, base: clock.due, steps: [step] }, adjustments: [...(clock.adjustments ?? []), step] });
+
 const runningResolve = (state: CaseState): Clock | undefined => state.clocks.find((c) => c.kind === 'resolve' && isRunning(c));
 
 const updateAssignment = (state: CaseState, unitId: string, change: Partial<Assignment>): Assignment[] =>
@@ -74,6 +78,8 @@ function startRound(state: CaseState, at: string, leadUnitId: string, cooperatin
   });
   let next: CaseState = {
     ...state,
+    // A direct case that climbed and is dispatched anew leaves its first handler's hands.
+    directHandler: null,
     dispatchedAt: state.dispatchedAt ?? at,
     assignments: [
       ...state.assignments.map((a) => ({ ...a, active: false })),
@@ -160,8 +166,8 @@ function apply(state: CaseState, event: CaseEvent): CaseState {
       };
       const next = { ...state, extension: decided, extensions: [...state.extensions, decided] };
       if (!event.approve || !resolve?.due) return next;
-      // Added to the current deadline on the policy's basis; the planner records the new instant.
-      return updateClock(next, resolve.id, { plan: { from: resolve.due, duration: decided.duration } });
+      // Added to the current deadline on the policy's basis (from the approval if it already passed).
+      return adjust(next, resolve, { kind: 'extend', duration: decided.duration, at });
     }
 
     case 'paused': {
@@ -176,7 +182,7 @@ function apply(state: CaseState, event: CaseEvent): CaseState {
       const since = state.paused?.since ?? at;
       let next: CaseState = stop({ ...state, paused: null }, (c) => c.kind === 'pause', at);
       // The resolve deadline moves by the time spent waiting, counted on the policy's basis.
-      if (resolve?.due) next = updateClock(next, resolve.id, { pausedAt: null, plan: { from: at, shift: { from: since, to: at } } });
+      if (resolve?.due) next = adjust(updateClock(next, resolve.id, { pausedAt: null }), resolve, { kind: 'shift', from: since, to: at });
       return next;
     }
 
@@ -208,9 +214,11 @@ function apply(state: CaseState, event: CaseEvent): CaseState {
       return { ...stop(state, () => true, at), status: 'closed', closedAt: at, notRated: true };
 
     case 'escalated': {
+      // A triage deadline already missed stays unmet (the case stays overdue) until a tier handles the case;
+      // one not yet due is simply replaced by the new tier's.
       const next = stop(
         { ...state, tier: event.to, escalations: [...state.escalations, { from: event.from, to: event.to, cause: event.cause, at, reason: event.reason }] },
-        (c) => c.kind === 'triage',
+        (c) => c.kind === 'triage' && c.missedAt === null,
         at,
       );
       // Each new tier gets a fresh triage clock; the units' clocks keep running (escalation releases nobody).
@@ -224,18 +232,21 @@ function apply(state: CaseState, event: CaseEvent): CaseState {
       if (!state.complexMark) return state;
       const complexMark = { ...state.complexMark, state: event.approve ? ('approved' as const) : ('refused' as const), decidedAt: at, decidedBy: by, note: event.note };
       if (!event.approve) return { ...state, complexMark };
-      // The case is complex from its start: the running clocks are counted again on the complex policy.
+      // The case is complex from its start: the running clocks are counted again on the complex policy, with
+      // the extensions and pauses they already had.
       const replanned = state.clocks.map((c) =>
-        isRunning(c) && (c.kind === 'triage' || c.kind === 'respond' || c.kind === 'resolve') ? { ...c, plan: { from: c.startedAt } } : c,
+        isRunning(c) && (c.kind === 'triage' || c.kind === 'respond' || c.kind === 'resolve')
+          ? { ...c, plan: { from: c.startedAt, steps: c.adjustments ?? [] } }
+          : c,
       );
       return { ...state, complexMark, slaClass: 'complex', clocks: replanned };
     }
 
     case 'withdrawn':
-      return { ...stop(state, () => true, at), status: 'withdrawn', closedAt: at, endReason: event.reason };
+      return { ...stop(state, () => true, at), paused: null, status: 'withdrawn', closedAt: at, endReason: event.reason };
 
     case 'merged':
-      return { ...stop(state, () => true, at), status: 'merged', closedAt: at, mergedInto: event.intoCaseId, endReason: `并入案件 ${event.intoCaseId}` };
+      return { ...stop(state, () => true, at), paused: null, status: 'merged', closedAt: at, mergedInto: event.intoCaseId, endReason: `并入案件 ${event.intoCaseId}` };
 
     case 'duplicate_merged':
       return { ...state, duplicates: [...(state.duplicates ?? []).filter((id) => id !== event.caseId), event.caseId] };
@@ -245,8 +256,17 @@ function apply(state: CaseState, event: CaseEvent): CaseState {
       for (const p of event.plans) {
         const clock = next.clocks.find((c) => c.id === p.clockId);
         // A replanned clock (extension, pause) starts afresh: its warning and miss are judged against the new deadline.
-        if (clock) next = updateClock(next, p.clockId, { due: p.due, warnAt: p.warnAt, basis: p.basis, plan: null, warned: false, missedAt: null });
+        if (clock) {
+          next = updateClock(next, p.clockId, { due: p.due, warnAt: p.warnAt, basis: p.basis, workdaySeconds: p.workdaySeconds ?? null, plan: null, warned: false, missedAt: null });
+        }
       }
+      return next;
+    }
+
+    case 'clocks_plan_failed': {
+      // The clock keeps the deadline it had (none, if it never had one); supervisors were alerted to set it.
+      let next = state;
+      for (const f of event.failures) next = updateClock(next, f.clockId, { plan: null });
       return next;
     }
 

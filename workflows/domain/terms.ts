@@ -32,7 +32,7 @@ export type Role = (typeof roles)[number];
 export const attachmentKinds = ['image', 'video', 'audio', 'document'] as const;
 export type AttachmentKind = (typeof attachmentKinds)[number];
 
-export const alertTypes = ['warning', 'overdue', 'escalated', 'rejected', 'extension_requested', 'complex_requested'] as const;
+export const alertTypes = ['warning', 'overdue', 'escalated', 'rejected', 'extension_requested', 'complex_requested', 'plan_failed'] as const;
 export type AlertType = (typeof alertTypes)[number];
 
 export const zh = {
@@ -89,5 +89,6 @@ export const zh = {
     rejected: '退单',
     extension_requested: '延期申请',
     complex_requested: '复杂件认定申请',
+    plan_failed: '时限计算失败',
   } satisfies Record<AlertType, string>,
 } as const;

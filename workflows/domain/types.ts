@@ -31,6 +31,11 @@ export interface Actor {
 /** Where the case is, resolved at intake from the community up to the city: escalation climbs these ids. */
 export interface CaseLocation {
   communityId: string;
+  /**
+   * Materialized path of the community, e.g. `/410581/41058101/410581001/410581001001/`: every node above it
+   * (a district too) acts on the case with its subtree. Absent on cases opened before it was recorded.
+   */
+  path?: string | null;
   streetId: string;
   cityId: string;
   gridId?: string | null;
@@ -101,6 +106,25 @@ export interface Callback {
 export type ClockKind = 'triage' | 'respond' | 'resolve' | 'callback' | 'repeatOverdue' | 'pause';
 
 /**
+ * What moves a planned deadline, with the instant it was decided:
+ * - `extend`: an approved extension adds `duration`, counted from the deadline, or from `at` when the deadline
+ *   had already passed by then (a late extension is a new deadline, not one that is already missed);
+ * - `shift`: a pause (待补充材料) from `from` to `to` moves the deadline by the time waited when time was left at
+ *   `from`; when the deadline had passed before the pause, the new deadline counts that time from `to`.
+ */
+export type ClockAdjustment = { kind: 'extend'; duration: string; at: Instant } | { kind: 'shift'; from: Instant; to: Instant };
+
+/**
+ * How to plan a clock: the policy's duration for its kind from `from`, or, when `base` is given, the deadline
+ * already planned; then each of `steps` in order.
+ */
+export interface ClockPlanning {
+  from: Instant;
+  base?: Instant | null;
+  steps?: ClockAdjustment[];
+}
+
+/**
  * One SLA clock. It is started by an event with `due: null`; the workflow asks an activity to plan it
  * (policy + calendar) and records the answer, so deadlines are absolute instants in history.
  */
@@ -115,8 +139,15 @@ export interface Clock {
   due: Instant | null;
   warnAt: Instant | null;
   basis?: 'calendar' | 'working' | null;
-  /** What to plan: the policy's duration for the kind unless one is given (an extension). */
-  plan: { from: Instant; duration?: string | null; shift?: { from: Instant; to: Instant } | null } | null;
+  /** What to plan next (null once planned). */
+  plan: ClockPlanning | null;
+  /**
+   * The extensions and pauses applied so far, in order: a replan on another policy (the complex mark) starts
+   * from `startedAt` again and applies them anew, so an approved extension or a pause is never lost.
+   */
+  adjustments?: ClockAdjustment[];
+  /** Seconds of office time in one working day when the deadline was planned (working basis). */
+  workdaySeconds?: number | null;
   warned: boolean;
   missedAt: Instant | null;
   /**

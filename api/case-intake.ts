@@ -1,0 +1,61 @@
+import type { Db } from '../db/connection';
+import { allocateCaseNo, getCaseState } from '../db/queries/cases';
+import { claimIntakeKey, rebindIntakeKey } from '../db/queries/intake-idempotency';
+import { requestHash } from '../db/queries/request-idempotency';
+import type { Actor, CaseIntake, CaseState } from '../workflows/domain';
+import type { CaseGateway } from './case-gateway';
+import { ApiError } from './errors';
+
+/** Numbers tried before giving up; each miss skips twice as far, so a restored sequence catches up in a few. */
+const maxNumberAttempts = 24;
+
+export interface IntakeRequest {
+  /** The validated request body: its hash is the case's fingerprint. */
+  body: unknown;
+  actor: Actor;
+  userId: string;
+  idempotencyKey?: string;
+  /** The case to open under a number. */
+  intakeFor(caseNo: string): CaseIntake;
+}
+
+/**
+ * Opens a case so that a request never gets another citizen's case: every number is checked against the
+ * engine (a database restored from a backup hands out numbers again, while Temporal still holds their
+ * workflows), and a retry under an Idempotency-Key is answered only by the case its own request opened.
+ */
+export async function openCaseFromIntake(deps: { db: Db; gateway: CaseGateway }, request: IntakeRequest): Promise<{ state: CaseState; created: boolean }> {
+  const { db, gateway } = deps;
+  const fingerprint = requestHash(request.body);
+  const input = (caseNo: string) => ({ intake: request.intakeFor(caseNo), openedBy: request.actor, fingerprint });
+  let caseNo = await allocateCaseNo(db, new Date());
+  const key = request.idempotencyKey ? { userId: request.userId, key: request.idempotencyKey } : null;
+
+  if (key) {
+    const claim = await claimIntakeKey(db, { ...key, requestHash: fingerprint, caseId: caseNo });
+    if (claim.kind === 'conflict') throw ApiError.idempotencyConflict();
+    if (claim.kind === 'seen') return { state: await answerRetry(deps, input(claim.caseId)), created: false };
+  }
+
+  for (let attempt = 0; attempt < maxNumberAttempts; attempt++) {
+    const outcome = await gateway.open(input(caseNo), 'fresh');
+    if (outcome.kind === 'opened') return { state: outcome.snapshot.state, created: true };
+    const next = await allocateCaseNo(db, new Date(), 2 ** attempt);
+    if (key) await rebindIntakeKey(db, { ...key, from: caseNo, to: next });
+    caseNo = next;
+  }
+  throw ApiError.unavailable('案件编号分配（编号与已有案件冲突，请运行 npm run cli -- reproject 校正编号序列）');
+}
+
+/** The case this request opened before; a number that turns out to hold another request's case is refused. */
+async function answerRetry(deps: { db: Db; gateway: CaseGateway }, input: { intake: CaseIntake; openedBy: Actor; fingerprint: string }): Promise<CaseState> {
+  const outcome = await deps.gateway.open(input, 'retry');
+  if (outcome.kind === 'opened') return outcome.snapshot.state;
+  if (outcome.kind === 'ended') {
+    const state = await getCaseState(deps.db, input.intake.id);
+    if (state) return state;
+    throw ApiError.unavailable('案件读模型（请运行 npm run cli -- reproject 重建）');
+  }
+  // The first call is still looking for a free number, or the mapping is wrong: never someone else's case.
+  throw new ApiError(409, 'IDEMPOTENCY_CONFLICT', '该 Idempotency-Key 对应的案件仍在受理中或与本次请求不符，请稍后重试');
+}
