@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every jiesu process: the API (default CMD), the Temporal workers
-# (`node dist/scripts/worker.js`) and the one-shot admin CLI (`node dist/scripts/cli.js ...`).
+# (`node dist/worker/main.js`) and the one-shot admin CLI (`node dist/scripts/cli.js ...`).
 # docker-compose.yml picks the process per service by overriding the command.
 
 FROM node:20-bookworm-slim AS build

@@ -2,8 +2,9 @@ import { defaultMaxPause, type SlaPolicy } from '../config/sla-defaults';
 import type { Db } from '../db/connection';
 import { getSlaPolicy } from '../db/queries/sla-policies';
 import type { ClockAdjustment, ClockKind, ClockPlan, ClockPlanFailure, SlaClassName } from '../workflows/domain';
-import { type DeadlineBasis, officeDayMillis, type OfficeHours } from './calendar/deadline-arithmetic';
-import { loadWorkCalendar, type WorkCalendar } from './calendar/work-calendar';
+import { type DeadlineBasis, officeDayMillis, type OfficeHours } from '../workflows/domain/calendar/deadline-arithmetic';
+import { loadWorkCalendar } from '../db/work-calendar';
+import type { WorkCalendar } from '../workflows/domain/calendar/work-calendar';
 import { computeDeadline, shiftDeadlineBy, warningAt } from './deadlines';
 
 export interface ClockPlanRequest {

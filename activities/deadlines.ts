@@ -10,8 +10,8 @@ import {
   type DeadlineBasis,
   type OfficeHours,
   workingMillisBetween,
-} from './calendar/deadline-arithmetic';
-import type { WorkCalendar } from './calendar/work-calendar';
+} from '../workflows/domain/calendar/deadline-arithmetic';
+import type { WorkCalendar } from '../workflows/domain/calendar/work-calendar';
 
 export interface DeadlineRequest {
   /** The caller's name for this deadline (e.g. `triageBy`), echoed in the result. */

@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection';
-import type { OfficeHours } from './calendar/deadline-arithmetic';
+import type { OfficeHours } from '../workflows/domain/calendar/deadline-arithmetic';
 import { createClockActivities } from './clocks';
 import { createProjectionActivities } from './projection';
 

@@ -1,6 +1,6 @@
-import type { CaseEvent, CaseState } from '../workflows/domain';
+import { kpiFacts, type CaseEvent, type CaseState } from '../workflows/domain';
 import type { Db } from '../db/connection';
-import { saveCaseProjection } from '../db/queries/cases';
+import { saveCaseProjection, type CaseProjection } from '../db/queries/cases';
 
 export interface ProjectCaseInput {
   state: CaseState;
@@ -12,11 +12,24 @@ export interface ProjectionActivities {
   projectCase(input: ProjectCaseInput): Promise<void>;
 }
 
-/** Writes the read model. Idempotent: a retried or out-of-order call never moves a case backwards. */
+/** What the read model keeps of a case version: its measures' facts and the alerts its new events raised. */
+export function caseProjection({ state, events }: ProjectCaseInput): CaseProjection {
+  return {
+    state,
+    facts: kpiFacts(state),
+    alerts: events.flatMap((e) => (e.type === 'alert_raised' ? [{ seq: e.seq, at: e.at, alert: e.alert }] : [])),
+    events,
+  };
+}
+
+/**
+ * Writes the read model: the workflow calls it for every new version, and reproject for every case it
+ * rebuilds. Idempotent: a retried or out-of-order call never moves a case backwards.
+ */
 export function createProjectionActivities(db: Db): ProjectionActivities {
   return {
-    async projectCase({ state, events }) {
-      await saveCaseProjection(db, state, events);
+    async projectCase(input) {
+      await saveCaseProjection(db, caseProjection(input));
     },
   };
 }

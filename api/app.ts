@@ -15,7 +15,7 @@ import type { CaseGateway } from './case-gateway';
 import { ApiError, errorHandler } from './errors';
 import { httpMetrics, metricsHandler } from './metrics';
 import { createRegistry, generateOpenApiDocument } from './openapi';
-import { defaultOfficeHours, OfficeHours } from '../activities/calendar/deadline-arithmetic';
+import { defaultOfficeHours, OfficeHours } from '../workflows/domain/calendar/deadline-arithmetic';
 import { alertRoutes } from './routes/alerts';
 import { kpiRoutes } from './routes/kpis';
 import { caseRoutes } from './routes/cases';

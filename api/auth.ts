@@ -1,7 +1,7 @@
 import type { RequestHandler, Request } from 'express';
 import type { Db } from '../db/connection';
 import { AuthenticatedUser, findUserByToken } from '../db/queries/users';
-import type { Actor, Role } from '../workflows/domain';
+import type { Actor } from '../workflows/domain';
 import { ApiError } from './errors';
 
 declare module 'express-serve-static-core' {

@@ -5,7 +5,7 @@ import {
   caseOpenedUpdate,
   caseUpdates,
   caseWorkflowType,
-  CaseSnapshot,
+  CaseChanged,
   CaseWorkflowInput,
   CommandEnvelope,
   workflowIdForCase,
@@ -13,7 +13,8 @@ import {
 import { ApiError } from './errors';
 
 export type OpenOutcome =
-  | { kind: 'opened'; snapshot: CaseSnapshot }
+  /** Opened (or met again by a retry): the version now readable from PostgreSQL. */
+  | { kind: 'opened'; version: number }
   /** The number already names another case's workflow. */
   | { kind: 'taken' }
   /** The workflow under the number was opened by another request. */
@@ -64,7 +65,7 @@ export class CaseGateway {
         this.client.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation, updateId: `opened:${randomUUID()}` }),
       );
       if (opened.fingerprint !== (input.fingerprint ?? null)) return { kind: mode === 'fresh' ? 'taken' : 'crossed' };
-      return { kind: 'opened', snapshot: opened };
+      return { kind: 'opened', version: opened.version };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return mode === 'fresh' ? { kind: 'taken' } : { kind: 'ended' };
       throw err;
@@ -80,7 +81,7 @@ export class CaseGateway {
     name: K,
     envelope: CommandEnvelope<K>,
     idempotencyKey?: string,
-  ): Promise<CaseSnapshot> {
+  ): Promise<CaseChanged> {
     const handle = this.client.workflow.getHandle(workflowIdForCase(caseId));
     const updateId = idempotencyKey ? `${name}:${envelope.actor.userId}:${idempotencyKey}` : `${name}:${randomUUID()}`;
     return this.withDeadline(() => handle.executeUpdate(caseUpdates[name], { args: [envelope], updateId }));

@@ -39,7 +39,7 @@ export async function openCaseFromIntake(deps: { db: Db; gateway: CaseGateway },
 
   for (let attempt = 0; attempt < maxNumberAttempts; attempt++) {
     const outcome = await gateway.open(input(caseNo), 'fresh');
-    if (outcome.kind === 'opened') return { state: outcome.snapshot.state, created: true };
+    if (outcome.kind === 'opened') return { state: await readCase(db, caseNo), created: true };
     const next = await allocateCaseNo(db, new Date(), 2 ** attempt);
     if (key) await rebindIntakeKey(db, { ...key, from: caseNo, to: next });
     caseNo = next;
@@ -47,15 +47,17 @@ export async function openCaseFromIntake(deps: { db: Db; gateway: CaseGateway },
   throw ApiError.unavailable('案件编号分配（编号与已有案件冲突，请运行 npm run cli -- reproject 校正编号序列）');
 }
 
+/** The case as projected: the workflow answers only once it is there (or it ended, and its row speaks for it). */
+async function readCase(db: Db, id: string): Promise<CaseState> {
+  const state = await getCaseState(db, id);
+  if (!state) throw ApiError.unavailable('案件读模型（请运行 npm run cli -- reproject 重建）');
+  return state;
+}
+
 /** The case this request opened before; a number that turns out to hold another request's case is refused. */
 async function answerRetry(deps: { db: Db; gateway: CaseGateway }, input: { intake: CaseIntake; openedBy: Actor; fingerprint: string }): Promise<CaseState> {
   const outcome = await deps.gateway.open(input, 'retry');
-  if (outcome.kind === 'opened') return outcome.snapshot.state;
-  if (outcome.kind === 'ended') {
-    const state = await getCaseState(deps.db, input.intake.id);
-    if (state) return state;
-    throw ApiError.unavailable('案件读模型（请运行 npm run cli -- reproject 重建）');
-  }
+  if (outcome.kind === 'opened' || outcome.kind === 'ended') return readCase(deps.db, input.intake.id);
   // The first call is still looking for a free number, or the mapping is wrong: never someone else's case.
   throw new ApiError(409, 'IDEMPOTENCY_CONFLICT', '该 Idempotency-Key 对应的案件仍在受理中或与本次请求不符，请稍后重试');
 }

@@ -1,4 +1,4 @@
-import type { CaseState } from '../workflows/domain';
+import { handlesCase, type CaseState } from '../workflows/domain';
 import type { TimelineRow } from '../db/queries/cases';
 import type { AuthenticatedUser } from '../db/queries/users';
 
@@ -27,9 +27,7 @@ export const maskName = (name: string): string => {
  */
 export function maySeeReporter(user: AuthenticatedUser, state: CaseState): boolean {
   if (user.role === 'clerk' || user.role === 'admin') return true;
-  if (state.directHandler?.userId === user.id) return true;
-  if (user.role !== 'liaison') return false;
-  return state.assignments.some((a) => a.active && a.role === 'lead' && a.state === 'accepted' && a.unitId === user.unitId);
+  return handlesCase({ userId: user.id, role: user.role, unitId: user.unitId }, state);
 }
 
 /** A case as the API answers it to this caller (API.md "Case fields"). */

@@ -5,7 +5,7 @@ import { createLogger } from '../config/logger';
 import { createDb } from '../db/connection';
 import { createApp } from './app';
 import { answerClientErrors, parseOrigins } from './security';
-import { parseOfficeHours } from '../activities/calendar/deadline-arithmetic';
+import { parseOfficeHours } from '../workflows/domain/calendar/deadline-arithmetic';
 import { AlertFeed } from './alert-feed';
 import { CaseGateway } from './case-gateway';
 

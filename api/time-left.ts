@@ -1,5 +1,5 @@
-import { describeRemaining, OfficeHours } from '../activities/calendar/deadline-arithmetic';
-import { loadWorkCalendar } from '../activities/calendar/work-calendar';
+import { describeRemaining, OfficeHours } from '../workflows/domain/calendar/deadline-arithmetic';
+import { loadWorkCalendar } from '../db/work-calendar';
 import type { Db } from '../db/connection';
 import { CaseState, Clock, ClockKind, isRunning } from '../workflows/domain';
 

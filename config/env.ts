@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defaultOfficeHoursText, parseOfficeHours } from '../activities/calendar/deadline-arithmetic';
+import { defaultOfficeHoursText, parseOfficeHours } from '../workflows/domain/calendar/deadline-arithmetic';
 import { parsePayloadKeys, type PayloadKeyRing } from './payload-codec';
 
 /**

@@ -1,11 +1,13 @@
 /**
- * Custom search attributes every case workflow carries, so operators can find cases in the Temporal UI
- * (e.g. `CaseStatus = "triage" AND CaseTier = "street"`). The launcher registers them on the dev server;
- * a production namespace registers them once with `temporal operator search-attribute create`.
+ * The case search attributes (workflows/messages.ts holds the one list) as the CLI and the compose one-shot
+ * name them: `CaseNo=Keyword`.
  */
-export const caseSearchAttributes = [
-  { name: 'CaseNo', type: 'Keyword' },
-  { name: 'CaseStatus', type: 'Keyword' },
-  { name: 'CaseTier', type: 'Keyword' },
-  { name: 'CaseCommunityId', type: 'Keyword' },
-] as const;
+import { searchAttributeKeys } from '../workflows/messages';
+
+const cliType = { KEYWORD: 'Keyword' } as const;
+
+export const caseSearchAttributes = Object.values(searchAttributeKeys).map((key) => ({
+  name: key.name,
+  type: cliType[key.type],
+  key,
+}));

@@ -3,8 +3,11 @@
  * `sla_policies` once, and from then on the table (edited by an admin) is what counts.
  */
 
-export const slaClasses = ['urgent', 'utility', 'general', 'complex'] as const;
-export type SlaClass = (typeof slaClasses)[number];
+import { slaClasses, type SlaClassName } from '../workflows/domain/terms';
+
+// The one list of classes is the domain's; here are their defaults.
+export { slaClasses };
+export type SlaClass = SlaClassName;
 
 export const slaBases = ['calendar', 'working'] as const;
 /**

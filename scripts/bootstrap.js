@@ -5,7 +5,7 @@
  * on a fresh clone before node_modules exists: it installs what is missing, then hands over to TypeScript.
  *
  *   node scripts/bootstrap.js start            dev stack (Temporal, PostgreSQL, worker, API)
- *   node scripts/bootstrap.js test [jest args] typecheck, then jest
+ *   node scripts/bootstrap.js test [jest args] typecheck, lint, then jest
  *   node scripts/bootstrap.js cli <command>    admin CLI (token, migrate, seed, ...)
  */
 const { spawn, spawnSync } = require('node:child_process');
@@ -176,7 +176,16 @@ async function main() {
         say('类型检查失败，未运行测试 (typecheck failed; tests not run)');
         break;
       }
-      say(`类型检查通过，用时 ${((Date.now() - started) / 1000).toFixed(1)}s (typecheck ok); 运行 jest (running jest) ...`);
+      say(`类型检查通过，用时 ${((Date.now() - started) / 1000).toFixed(1)}s (typecheck ok); 代码检查 (lint: eslint) ...`);
+      // Lint guards what the compiler cannot: floating promises, and imports that would break the workflow sandbox.
+      const linted = Date.now();
+      const cache = path.join(root, 'node_modules', '.cache', 'jiesu', 'eslintcache');
+      code = await run(process.execPath, [nodeBin('eslint/bin/eslint.js'), '--cache', '--cache-location', cache, '--max-warnings', '0', root]);
+      if (code !== 0) {
+        say('代码检查未通过，未运行测试 (lint failed; tests not run)');
+        break;
+      }
+      say(`代码检查通过，用时 ${((Date.now() - linted) / 1000).toFixed(1)}s (lint ok); 运行 jest (running jest) ...`);
       code = await run(process.execPath, [nodeBin('jest/bin/jest.js'), ...rest]);
       break;
     }

@@ -285,7 +285,7 @@ async function main(): Promise<void> {
     // This stack's UI port, unless set: the UI's page calls /codec from its own origin.
     CODEC_CORS_ORIGINS: process.env.CODEC_CORS_ORIGINS || `http://127.0.0.1:${env.TEMPORAL_UI_PORT},http://localhost:${env.TEMPORAL_UI_PORT}`,
   };
-  stack.worker = startChild('worker', 'scripts/worker.ts', childEnv);
+  stack.worker = startChild('worker', 'worker/main.ts', childEnv);
   stack.api = startChild('api', 'api/server.ts', childEnv);
   for (const child of [stack.worker, stack.api]) {
     void child.exited.then((how) => {

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
-import { advanceCaseNoPast, caseNoSequence, saveCaseProjection } from '../db/queries/cases';
+import { createProjectionActivities } from '../activities/projection';
+import { advanceCaseNoPast, caseNoSequence } from '../db/queries/cases';
 import { caseSnapshotQuery, caseWorkflowType } from '../workflows/messages';
 
 export interface ReprojectResult {
@@ -18,15 +19,18 @@ export interface ReprojectResult {
  * query by replay, so a worker must be running.
  */
 export async function reprojectCases(deps: { client: Client; db: Db; filter?: string; log?: (line: string) => void }): Promise<ReprojectResult> {
-  const query = [`WorkflowType = "${caseWorkflowType}"`, deps.filter].filter(Boolean).join(' AND ');
+  // A run that continued as new is not the case's last word: its successor (listed too) holds the whole case.
+  const query = [`WorkflowType = "${caseWorkflowType}"`, `ExecutionStatus != "ContinuedAsNew"`, deps.filter].filter(Boolean).join(' AND ');
   const result: ReprojectResult = { cases: 0, highestCaseNo: null, failed: [] };
+  // The same writer as the workflows', so a rebuilt row is the row they would have written.
+  const projection = createProjectionActivities(deps.db);
   for await (const execution of deps.client.workflow.list({ query })) {
     // Counted from the workflow id, so even a case whose state cannot be read keeps its number taken.
     const n = caseNoSequence(execution.workflowId.replace(/^case-/, ''));
     if (n !== null && (result.highestCaseNo === null || n > result.highestCaseNo)) result.highestCaseNo = n;
     try {
       const snapshot = await deps.client.workflow.getHandle(execution.workflowId, execution.runId).query(caseSnapshotQuery);
-      await saveCaseProjection(deps.db, snapshot.state, snapshot.timeline);
+      await projection.projectCase({ state: snapshot.state, events: snapshot.timeline });
       result.cases++;
       if (result.cases % 500 === 0) deps.log?.(`已重建 ${result.cases} 件案件 (reprojected)`);
     } catch (err) {

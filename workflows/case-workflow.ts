@@ -12,7 +12,7 @@ import {
   clocksAwaitingPlan,
   decide,
   execute,
-  isFinished,
+  hasEnded,
   nextWakeAt,
   openCase,
   planFailed,
@@ -23,6 +23,7 @@ import {
 import {
   CaseSnapshot,
   CaseWorkflowInput,
+  CaseChanged,
   caseOpenedUpdate,
   caseSnapshotQuery,
   caseUpdates,
@@ -65,14 +66,21 @@ const planFailureReason = (err: unknown): string => {
   return String(cause?.message ?? (err as Error)?.message ?? err).slice(0, 300);
 };
 
+/** Update ids kept across continue-as-new: enough for any client's retry window. */
+const rememberedUpdates = 200;
+
 /**
  * One case, from intake to its end. A thin shell: the rules live in `./domain`; this wires Updates to
  * them, plans the clocks they start, lets time pass (warnings, missed deadlines, escalation) and projects
- * every new version into PostgreSQL before a caller gets its answer.
+ * every new version into PostgreSQL before a caller gets its answer. Updates answer only the version: the
+ * case itself is read from PostgreSQL, so history holds no copy of it per command. When the engine suggests
+ * it (a case overdue at the city for months keeps adding reminders), the run continues as new with the case
+ * so far.
  */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
-  let record: CaseRecord = openCase(input.intake, input.openedBy, now());
-  let projectedVersion = 0;
+  let record: CaseRecord = input.carried?.record ?? openCase(input.intake, input.openedBy, now());
+  let projectedVersion = input.carried?.projectedVersion ?? 0;
+  const recentUpdateIds: string[] = [...(input.carried?.recentUpdateIds ?? [])];
   const snapshot = (): CaseSnapshot => ({ state: record.state, timeline: record.events });
 
   const publishSearchAttributes = (): void =>
@@ -84,10 +92,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     ]);
 
   /** Callers answer only once what they changed (and the deadlines it set) is readable from PostgreSQL. */
-  const projected = async (): Promise<CaseSnapshot> => {
+  const projected = async (): Promise<CaseChanged> => {
     const version = record.state.version;
     await wf.condition(() => projectedVersion >= version && clocksAwaitingPlan(record.state).length === 0);
-    return snapshot();
+    return { version };
+  };
+
+  /** An update this case already handled, in this run or the one before (a client's retry). */
+  const handledBefore = (): boolean => recentUpdateIds.includes(wf.currentUpdateInfo()?.id ?? '');
+  const remember = (): void => {
+    recentUpdateIds.push(wf.currentUpdateInfo()?.id ?? '');
+    if (recentUpdateIds.length > rememberedUpdates) recentUpdateIds.shift();
   };
 
   wf.setHandler(caseSnapshotQuery, snapshot);
@@ -107,17 +122,20 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   const register = (name: CaseCommandName): void => {
     const toCommand = (envelope: AnyCommandEnvelope) => ({ ...envelope.command, type: name }) as CaseCommand;
     wf.setHandler(
-      caseUpdates[name] as unknown as UpdateDefinition<CaseSnapshot, [AnyCommandEnvelope]>,
+      caseUpdates[name] as unknown as UpdateDefinition<CaseChanged, [AnyCommandEnvelope]>,
       async (envelope) => {
+        if (handledBefore()) return projected();
         const result = execute(record, toCommand(envelope), envelope.actor, now());
         if (!result.ok) throw refusal(result.rejection);
         record = result.record;
+        remember();
         // Awaited so the signal is delivered before this case's workflow can complete.
         for (const e of result.events) if (e.type === 'merged') await notifyPrimary(e.intoCaseId);
         return projected();
       },
       {
         validator: (envelope) => {
+          if (handledBefore()) return;
           const decision = decide(record.state, toCommand(envelope), envelope.actor);
           if (!decision.ok) throw refusal(decision.rejection);
         },
@@ -131,8 +149,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     const wakeAt = nextWakeAt(record.state);
     const wait = wakeAt === null ? undefined : Date.parse(wakeAt) - Date.now();
     const pending = () => record.state.version > projectedVersion || clocksAwaitingPlan(record.state).length > 0;
-    if (wait === undefined) await wf.condition(pending);
-    else if (wait > 0) await wf.condition(pending, wait);
+    const longHistory = () => wf.workflowInfo().continueAsNewSuggested;
+    if (wait === undefined) await wf.condition(() => pending() || longHistory());
+    else if (wait > 0) await wf.condition(() => pending() || longHistory(), wait);
 
     const timed = tick(record.state, now());
     if (timed.length > 0) record = recordSystemEvents(record, timed, now());
@@ -158,7 +177,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       await projectCase({ state: target.state, events: target.events.filter((e) => e.seq > projectedVersion) });
       projectedVersion = target.state.version;
     }
-    if (isFinished(record.state) && projectedVersion === record.state.version) break;
+    if (hasEnded(record.state.status) && projectedVersion === record.state.version) break;
+    if (longHistory() && !pending()) {
+      // Updates in flight finish in this run (their callers wait on it, and on this loop to project what they
+      // changed); the next run starts from the case as it stands.
+      await wf.condition(() => wf.allHandlersFinished() || pending());
+      if (!pending()) return wf.continueAsNew<typeof caseWorkflow>({ ...input, carried: { record, projectedVersion, recentUpdateIds } });
+    }
   }
   await wf.condition(wf.allHandlersFinished);
 }

@@ -1,7 +1,8 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
-import { addDuration, describeRemaining, type OfficeHours, parseOfficeHours } from '../../activities/calendar/deadline-arithmetic';
-import { invalidateWorkCalendar, libraryDay, loadWorkCalendar } from '../../activities/calendar/work-calendar';
+import { addDuration, describeRemaining, type OfficeHours, parseOfficeHours } from '../../workflows/domain/calendar/deadline-arithmetic';
+import { libraryDay } from '../../config/official-calendar';
+import { invalidateWorkCalendar, loadWorkCalendar } from '../../db/work-calendar';
 import { loadEnv } from '../../config/env';
 import type { Db } from '../../db/connection';
 import { type CalendarOverride, deleteCalendarOverride, getCalendarOverride, putCalendarOverride } from '../../db/queries/calendar';

@@ -1,18 +1,17 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router } from 'express';
-import type { ZodType } from 'zod';
 import type { Db } from '../../db/connection';
 import { getCategory } from '../../db/queries/categories';
 import { timeLeftFor } from '../time-left';
-import type { OfficeHours } from '../../activities/calendar/deadline-arithmetic';
-import { TimelineRow, CaseScope, decodeCursor, getCaseScopeInfo, getCaseState, getTimeline, listCases } from '../../db/queries/cases';
+import type { OfficeHours } from '../../workflows/domain/calendar/deadline-arithmetic';
+import { TimelineRow, decodeCursor, getCaseScopeInfo, getCaseState, getTimeline, listCases } from '../../db/queries/cases';
 import { claimRequestKey, requestHash } from '../../db/queries/request-idempotency';
 import { escalationTiersOf, getJurisdiction } from '../../db/queries/jurisdictions';
 import { getUnits } from '../../db/queries/units';
 import type { AuthenticatedUser } from '../../db/queries/users';
-import { CaseCommandName, CaseCommands, CaseIntake, CaseState, invalidState, slaClassFor, SlaClassName } from '../../workflows/domain';
-import { Permission, toActor } from '../auth';
+import { caseCommandNames, CaseCommandName, CaseCommands, CaseIntake, CaseState, invalidState, slaClassFor, SlaClassName } from '../../workflows/domain';
+import { toActor } from '../auth';
 // Who sees which case: the scope half of the permission table (api/permissions.ts).
 import { canSeeCase, caseListScope, mayReportAt } from '../permissions';
 import type { CaseGateway } from '../case-gateway';
@@ -20,30 +19,8 @@ import { openCaseFromIntake } from '../case-intake';
 import { caseView } from '../case-view';
 import { ApiError, ErrorDetail } from '../errors';
 import { defineRoute, RouteContext } from '../routing';
-import {
-  AcceptBody,
-  AgreementBody,
-  CallbackBody,
-  ComplexBody,
-  ComplexDecisionBody,
-  EscalateBody,
-  ExtensionBody,
-  ExtensionDecisionBody,
-  MergeBody,
-  PauseBody,
-  ProgressBody,
-  ResumeBody,
-  WithdrawBody,
-  CaseBody,
-  CaseIdParams,
-  CaseList,
-  DispatchBody,
-  HandleDirectlyBody,
-  ListCasesQuery,
-  OpenCaseBody,
-  RejectBody,
-  ResolveBody,
-} from '../schemas/cases';
+import { CaseBody, CaseIdParams, CaseList, ListCasesQuery, OpenCaseBody } from '../schemas/cases';
+import { caseCommandRoutes, type CaseCommandRoute } from './case-commands';
 
 const tag = '案件 Cases';
 
@@ -73,8 +50,6 @@ async function resolveIntake(db: Db, body: ReturnType<typeof OpenCaseBody.parse>
   if (!mayReportAt(user, community!.path)) throw ApiError.forbidden('只能受理本辖区内的诉求');
   return { categoryClass: category!.slaClass as SlaClassName, streetId: tiers.street.id, cityId: tiers.city.id, path: community!.path };
 }
-
-type CommandBodyOf<K extends CaseCommandName> = ZodType<CaseCommands[K]>;
 
 export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: OfficeHours }, registry: OpenAPIRegistry): Router {
   const { db, gateway } = deps;
@@ -167,89 +142,50 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
     },
   );
 
-  /** Every case command has the same shape: check scope, send the Update, answer the new case. */
-  const command = <K extends CaseCommandName>(
-    name: K,
-    path: string,
-    summary: string,
-    permission: Permission,
-    body: CommandBodyOf<K>,
-    options: {
-      unitsOf?: (cmd: CaseCommands[K]) => { field: string; id: string }[];
-      status?: number;
-      /** Adds what the rules need to know from other rows (the primary case of a merge). */
-      enrich?: (cmd: CaseCommands[K], user: AuthenticatedUser) => Promise<CaseCommands[K]>;
-    } = {},
-  ) =>
+  /** Every case command has the same shape: check scope and named rows, send the Update, answer the new case. */
+  const command = <K extends CaseCommandName>(name: K, spec: CaseCommandRoute<K>) =>
     defineRoute(
       router,
       registry,
       {
         method: 'post',
-        path: `/cases/:id/${path}`,
-        summary,
+        path: `/cases/:id/${spec.path}`,
+        summary: spec.summary,
         tag,
-        permission,
+        permission: spec.permission,
         params: CaseIdParams,
-        body,
-        responses: { [options.status ?? 200]: { description: '案件', schema: CaseBody } },
+        body: spec.body,
+        responses: { [spec.status ?? 200]: { description: '案件', schema: CaseBody } },
         errors: [400, 404, 409],
         idempotent: true,
       },
-      async (ctx: RouteContext<typeof body, undefined, typeof CaseIdParams>) => {
+      async (ctx: RouteContext<typeof spec.body, undefined, typeof CaseIdParams>) => {
         const { params, user, idempotencyKey } = ctx;
+        const body = ctx.body as CaseCommands[K];
         await loadVisibleCase(db, user, params.id);
-        if (options.unitsOf) await assertUnitsExist(db, options.unitsOf(ctx.body as CaseCommands[K]));
-        const cmd = options.enrich ? await options.enrich(ctx.body as CaseCommands[K], user) : (ctx.body as CaseCommands[K]);
+        if (spec.unitsOf) await assertUnitsExist(db, spec.unitsOf(body));
+        const cmd = spec.enrich ? await spec.enrich(body, { db, user }) : body;
         // The key is bound to this command on this case with this body: another body under it is refused,
         // never answered with the first call's outcome.
         const claim = idempotencyKey
-          ? await claimRequestKey(db, { userId: user.id, key: idempotencyKey, action: `${name}:${params.id}`, hash: requestHash(ctx.body) })
+          ? await claimRequestKey(db, { userId: user.id, key: idempotencyKey, action: `${name}:${params.id}`, hash: requestHash(body) })
           : null;
         if (claim?.kind === 'conflict') throw ApiError.idempotencyConflict();
+        const status = spec.status ?? 200;
         try {
-          const snapshot = await gateway.command(params.id, name, { actor: toActor(user), command: cmd }, idempotencyKey);
-          return { status: options.status ?? 200, body: await present(snapshot.state, user) };
+          await gateway.command(params.id, name, { actor: toActor(user), command: cmd }, idempotencyKey);
+          // The workflow answered once its new version was projected: the row is at least that new.
+          return { status, body: await present((await getCaseState(db, params.id))!, user) };
         } catch (err) {
           if (!(err instanceof WorkflowNotFoundError)) throw err;
           // A retry of the command that ended the case: the case as it ended is the answer.
           const ended = claim?.kind === 'seen' ? await getCaseState(db, params.id) : null;
-          if (ended) return { status: options.status ?? 200, body: await present(ended, user) };
-          throw await endedCaseConflict(db, params.id, summary.split('：')[0]!);
+          if (ended) return { status, body: await present(ended, user) };
+          throw await endedCaseConflict(db, params.id, spec.action);
         }
       },
     );
-
-  command('handleDirectly', 'handle-directly', '直接办：社区调度员或网格员当场处置', 'cases.handleDirectly', HandleDirectlyBody);
-  const unitsOf = (c: { leadUnitId: string; cooperatingUnitIds: string[] }) => [
-    { field: 'leadUnitId', id: c.leadUnitId },
-    ...c.cooperatingUnitIds.map((id, i) => ({ field: `cooperatingUnitIds.${i}`, id })),
-  ];
-  command('dispatch', 'dispatch', '派单：指定牵头单位和协办单位（市级为指定办，不可退单）', 'cases.dispatch', DispatchBody, { unitsOf });
-  command('recordAgreement', 'agreement', '商定办：登记各方商定的方案，参会单位即签收', 'cases.agreement', AgreementBody, {
-    unitsOf: (c) => [...unitsOf(c), ...c.participants.flatMap((p, i) => (p.unitId ? [{ field: `participants.${i}.unitId`, id: p.unitId }] : []))],
-  });
-  command('accept', 'accept', '签收：被派单位联络员确认责任', 'cases.accept', AcceptBody);
-  command('reject', 'reject', '退单：被派单位联络员说明理由（至少 5 个字）', 'cases.reject', RejectBody);
-  command('noteProgress', 'progress', '反馈办理进展（满足按时反馈要求，不停止计时）', 'cases.progress', ProgressBody);
-  command('requestExtension', 'extension', '申请延期（最多 10 天，一次，待督办人员审批）', 'cases.extension', ExtensionBody, { status: 202 });
-  command('decideExtension', 'extension/decision', '审批延期申请（批准后办结时限顺延）', 'cases.extensionDecision', ExtensionDecisionBody);
-  command('pause', 'pause', '待补充材料：暂停办结计时（有上限，超时自动恢复）', 'cases.pause', PauseBody);
-  command('resume', 'resume', '补充材料已到：恢复办结计时，时限顺延等待的时间', 'cases.resume', ResumeBody);
-  command('markComplex', 'complex', '申请认定为复杂件（需督办人员批准，批准后按复杂件时限计算）', 'cases.complex', ComplexBody);
-  command('decideComplex', 'complex/decision', '审批复杂件认定', 'cases.complexDecision', ComplexDecisionBody);
-  command('escalate', 'escalate', '吹哨：手动升级到上一级（社区→街道→市级平台）', 'cases.escalate', EscalateBody);
-  command('withdraw', 'withdraw', '诉求人撤回', 'cases.withdraw', WithdrawBody);
-  command('merge', 'merge', '并单：重复诉求并入主案件', 'cases.merge', MergeBody, {
-    // A primary the dispatcher cannot see is one they cannot merge into: the same 404 as one that does not exist.
-    enrich: async (c, user) => {
-      const into = await getCaseScopeInfo(db, c.intoCaseId);
-      if (!into || !canSeeCase(user, into)) throw new ApiError(404, 'NOT_FOUND', `主案件不存在或不在您的辖区内：${c.intoCaseId}`, [{ field: 'intoCaseId', message: '请填写本辖区内仍在办理的案件编号' }]);
-      return { ...c, into: { status: into.status } };
-    },
-  });
-  command('resolve', 'resolve', '办结：牵头单位联络员或直接办理人提交办理结果', 'cases.resolve', ResolveBody);
-  command('callback', 'callback', '回访：登记诉求人评价（不满意则重新办理）', 'cases.callback', CallbackBody);
+  for (const name of caseCommandNames) command(name, caseCommandRoutes[name] as CaseCommandRoute<typeof name>);
 
   return router;
 }

@@ -1,5 +1,5 @@
-import { parseDuration } from '../../activities/calendar/deadline-arithmetic';
-import { isCalendarDate } from '../../activities/calendar/work-calendar';
+import { parseDuration } from '../../workflows/domain/calendar/deadline-arithmetic';
+import { isCalendarDate } from '../../workflows/domain/calendar/work-calendar';
 import { Instant } from './common';
 import { z } from './zod';
 

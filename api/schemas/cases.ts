@@ -116,6 +116,11 @@ export const CaseBody = z
     channel: z.enum(channels),
     location: z.object({
       communityId: z.string(),
+      path: z
+        .string()
+        .nullable()
+        .optional()
+        .openapi({ description: '社区的辖区路径，如 /410581/41058101/410581001/410581001001/；早期案件可能没有', example: '/410581/41058101/410581001/410581001001/' }),
       streetId: z.string(),
       cityId: z.string(),
       gridId: z.string().nullable().optional(),

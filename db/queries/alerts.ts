@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import type { AlertType, CaseEvent, CaseState } from '../../workflows/domain';
+import type { AlertType, CaseState } from '../../workflows/domain';
+import type { RaisedAlert } from './cases';
 
 /** The channel the API listens on to push new alerts to open SSE streams. */
 export const alertChannel = 'jiesu_alerts';
@@ -21,8 +22,7 @@ export interface AlertRow {
  * transaction-scoped lock so alert ids become visible in id order: a stream that resumes after the
  * last id it delivered can then never skip one that committed late.
  */
-export async function saveAlerts(trx: Knex.Transaction, state: CaseState, events: CaseEvent[]): Promise<void> {
-  const raised = events.flatMap((e) => (e.type === 'alert_raised' ? [{ seq: e.seq, at: e.at, alert: e.alert }] : []));
+export async function saveAlerts(trx: Knex.Transaction, state: CaseState, raised: RaisedAlert[]): Promise<void> {
   if (raised.length === 0) return;
   await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [alertChannel]);
   const path = trx('jurisdictions').select('path').where('id', state.location.communityId);

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { kpiFacts, type CaseEvent, type CaseState, type CaseStatus } from '../../workflows/domain';
+import type { AlertData, CaseEvent, CaseKpiFacts, CaseState, CaseStatus } from '../../workflows/domain';
 import { saveAlerts } from './alerts';
 import { kpiColumns, saveAssignmentFacts } from './kpis';
 
@@ -26,12 +26,29 @@ export interface TimelineRow {
   data: Record<string, unknown>;
 }
 
+/** An alert as a case raised it: the event's place on the timeline keys it, so it is stored once. */
+export interface RaisedAlert {
+  seq: number;
+  at: string;
+  alert: AlertData;
+}
+
+/**
+ * Everything the read model keeps of one case version, computed by the projection activity
+ * (activities/projection.ts): the state, its measures' facts, the alerts and events not yet known to be stored.
+ */
+export interface CaseProjection {
+  state: CaseState;
+  facts: CaseKpiFacts;
+  alerts: RaisedAlert[];
+  events: CaseEvent[];
+}
+
 /**
  * Upserts the case row and appends its new events. Guarded by `version`, so a retried or late projection
  * never overwrites a newer one, and events are keyed by (case, seq), so sending one twice is harmless.
  */
-export async function saveCaseProjection(db: Knex, state: CaseState, events: CaseEvent[]): Promise<void> {
-  const facts = kpiFacts(state);
+export async function saveCaseProjection(db: Knex, { state, facts, alerts, events }: CaseProjection): Promise<void> {
   const row = {
     id: state.id,
     case_no: state.caseNo,
@@ -74,7 +91,7 @@ export async function saveCaseProjection(db: Knex, state: CaseState, events: Cas
       .returning('id');
     // The assignment facts move with the row: never from a projection the version guard turned away.
     if (written.length > 0) await saveAssignmentFacts(trx, state.id, facts);
-    await saveAlerts(trx, state, events);
+    await saveAlerts(trx, state, alerts);
     if (events.length > 0) {
       await trx('case_events')
         .insert(

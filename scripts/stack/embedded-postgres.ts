@@ -171,7 +171,7 @@ function embeddedBinaryPackage(): string {
 }
 
 const hookedEvents = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message'] as const;
-type Snapshot = Map<string, Function[]>;
+type Snapshot = Map<string, NodeJS.SignalsListener[]>;
 
 function listenerSnapshot(): Snapshot {
   return new Map(hookedEvents.map((e) => [e, process.listeners(e as NodeJS.Signals).slice()]));

@@ -1,10 +1,12 @@
 import { demo } from '../../db/seeds/demo-city';
+import { arrange } from '../support/arrange';
 import { cableIntake } from '../support/fixtures';
 import { recordHistory } from '../support/histories';
 import { startTestStack, TestStack } from '../support/stack';
 
 const { users: u, units } = demo;
 let stack: TestStack;
+const { open } = arrange(() => stack);
 
 beforeAll(async () => {
   stack = await startTestStack();
@@ -13,15 +15,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function openCase(body = cableIntake(), as: string = u.clerk) {
-  const res = await stack.call('POST', '/api/v1/cases', { as, body });
-  expect(res.status).toBe(201);
-  return res.body;
-}
-
 describe('a case travels API → workflow → PostgreSQL and back', () => {
   it('when a clerk opens, a dispatcher dispatches, the liaison accepts and resolves and the citizen is satisfied, then it is closed', async () => {
-    const opened = await openCase();
+    const opened = await open();
     expect(opened).toMatchObject({ status: 'triage', tier: 'community', mode: null, slaClass: 'general' });
     // The triage clock was planned from the SLA policy before the answer came back.
     expect(Date.parse(opened.deadlines.triageBy)).toBeGreaterThan(Date.parse(opened.createdAt));
@@ -81,7 +77,7 @@ describe('a case travels API → workflow → PostgreSQL and back', () => {
   });
 
   it('when the lead unit rejects with a reason, then the case goes back to triage and can be re-dispatched and accepted', async () => {
-    const { id } = await openCase();
+    const { id } = await open();
     await stack.call('POST', `/api/v1/cases/${id}/dispatch`, { as: u.dispatcherCommunity, body: { leadUnitId: units.mobile } });
     const rejected = await stack.call('POST', `/api/v1/cases/${id}/reject`, { as: u.liaisonMobile, body: { reason: '该线缆产权属于电信公司' } });
     expect(rejected.status).toBe(200);
@@ -97,7 +93,7 @@ describe('a case travels API → workflow → PostgreSQL and back', () => {
   });
 
   it('when a grid worker handles it directly and the citizen is unsatisfied, then it reopens; a second callback closes it', async () => {
-    const { id } = await openCase(cableIntake({ category: demo.categories.manholeCover, title: '化粪池井盖破损' }), u.grid);
+    const { id } = await open({ category: demo.categories.manholeCover, title: '化粪池井盖破损' }, u.grid);
     const handled = await stack.call('POST', `/api/v1/cases/${id}/handle-directly`, { as: u.grid, body: { note: '联系建设单位当天更换' } });
     expect(handled.body).toMatchObject({ status: 'in_progress', mode: 'direct' });
     const resolve = () => stack.call('POST', `/api/v1/cases/${id}/resolve`, { as: u.grid, body: { summary: '井盖已更换' } });
@@ -113,7 +109,7 @@ describe('a case travels API → workflow → PostgreSQL and back', () => {
 
 describe('refused actions change nothing', () => {
   it('when a liaison accepts before any dispatch, then 409 names the state; when an unassigned unit accepts, then 403', async () => {
-    const { id } = await openCase();
+    const { id } = await open();
     const early = await stack.call('POST', `/api/v1/cases/${id}/accept`, { as: u.liaisonMobile, body: {} });
     // Not assigned yet, so the liaison cannot even see it.
     expect(early.status).toBe(403);
@@ -133,14 +129,14 @@ describe('refused actions change nothing', () => {
   });
 
   it('when a dispatcher of another street dispatches, then 403 and nothing changes', async () => {
-    const { id } = await openCase();
+    const { id } = await open();
     const res = await stack.call('POST', `/api/v1/cases/${id}/dispatch`, { as: u.dispatcherTown, body: { leadUnitId: units.mobile } });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('FORBIDDEN');
   });
 
   it('when the lead unit does not exist, then 400 names the field', async () => {
-    const { id } = await openCase();
+    const { id } = await open();
     const res = await stack.call('POST', `/api/v1/cases/${id}/dispatch`, {
       as: u.dispatcherCommunity,
       body: { leadUnitId: 'unit-nobody', cooperatingUnitIds: [units.telecom, 'unit-ghost'] },
@@ -171,7 +167,7 @@ describe('idempotency', () => {
   });
 
   it('when a command is retried with the same Idempotency-Key, then it acts once', async () => {
-    const { id } = await openCase();
+    const { id } = await open();
     await stack.call('POST', `/api/v1/cases/${id}/dispatch`, { as: u.dispatcherCommunity, body: { leadUnitId: units.mobile } });
     const headers = { 'idempotency-key': 'accept-once' };
     const first = await stack.call('POST', `/api/v1/cases/${id}/accept`, { as: u.liaisonMobile, body: {}, headers });
@@ -183,8 +179,8 @@ describe('idempotency', () => {
 
 describe('reading cases', () => {
   it('lists cases in the caller’s scope, newest first, with filters and a cursor', async () => {
-    const a = await openCase(cableIntake({ title: '列表测试A' }));
-    const b = await openCase(cableIntake({ title: '列表测试B' }));
+    const a = await open({ title: '列表测试A' });
+    const b = await open({ title: '列表测试B' });
     const page = await stack.call('GET', '/api/v1/cases?q=列表测试&limit=1', { as: u.supervisorStreet });
     expect(page.status).toBe(200);
     expect(page.body.items.map((c: { id: string }) => c.id)).toEqual([b.id]);

@@ -3,7 +3,8 @@
  * cases with known outcomes (seconds-long SLA policies where lateness is needed), then the exact numbers for
  * the total and every grouping, the half-open period, the caller's scope, nulls, and refusals.
  */
-import { getCaseState, saveCaseProjection } from '../../db/queries/cases';
+import { createProjectionActivities } from '../../activities/projection';
+import { getCaseState } from '../../db/queries/cases';
 import { demo } from '../../db/seeds/demo-city';
 import { eventually } from '../support/eventually';
 import { arrange } from '../support/arrange';
@@ -262,7 +263,7 @@ describe('GET /api/v1/kpis', () => {
     await stack.db('cases').where({ id: c.A.id }).update({ kpi_facts: false, first_time: false, closed_case: false });
     await stack.db('case_assignment_facts').where({ case_id: c.A.id }).delete();
     const state = (await getCaseState(stack.db, c.A.id))!;
-    await saveCaseProjection(stack.db, state, []);
+    await createProjectionActivities(stack.db).projectCase({ state, events: [] });
     expect(await facts()).toEqual({ kpi_facts: true, first_time: true, closed_case: true });
     expect((await assignments()).map((r) => [r.unit_id, r.role, r.responded_in_time])).toEqual([
       [units.mobile, 'lead', true],
@@ -270,7 +271,7 @@ describe('GET /api/v1/kpis', () => {
     ]);
     // With the facts there, the version guard is back to refusing the same version.
     await stack.db('cases').where({ id: c.A.id }).update({ first_time: false });
-    await saveCaseProjection(stack.db, state, []);
+    await createProjectionActivities(stack.db).projectCase({ state, events: [] });
     expect((await facts()).first_time).toBe(false);
     await stack.db('cases').where({ id: c.A.id }).update({ first_time: true });
   });

@@ -6,14 +6,14 @@
 import { putCalendarOverride } from '../../db/queries/calendar';
 import { putSlaPolicy } from '../../db/queries/sla-policies';
 import { demo } from '../../db/seeds/demo-city';
-import { shanghaiDate } from '../../activities/calendar/deadline-arithmetic';
+import { shanghaiDate } from '../../workflows/domain/calendar/deadline-arithmetic';
 import { eventually } from '../support/eventually';
-import { cableIntake } from '../support/fixtures';
+import { arrange } from '../support/arrange';
 import { startTestStack, TestStack } from '../support/stack';
 
 const { users: u, units } = demo;
 let stack: TestStack;
-const opened: string[] = [];
+const { open, get, withdrawAll } = arrange(() => stack);
 
 beforeAll(async () => {
   stack = await startTestStack({ ownDatabase: true, officeHours: '00:00-24:00' });
@@ -23,16 +23,9 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  for (const id of opened) await stack.call('POST', `/api/v1/cases/${id}/withdraw`, { as: u.clerk, body: { reason: '测试结束' } });
+  await withdrawAll();
   await stack?.stop();
 });
-
-async function open() {
-  const res = await stack.call('POST', '/api/v1/cases', { as: u.clerk, body: cableIntake() });
-  expect(res.status).toBe(201);
-  opened.push(res.body.id);
-  return res.body;
-}
 
 describe('working-basis deadlines', () => {
   it('when the triage deadline is counted in working time by the activity, then its timer fires and the case climbs', async () => {
@@ -42,7 +35,7 @@ describe('working-basis deadlines', () => {
     expect(Date.parse(c.deadlines.triageBy) - Date.parse(c.createdAt)).toBeLessThan(4000);
     expect(c.timeLeft.triageBy).toMatch(/^剩余/);
     await eventually(async () => {
-      const now = (await stack.call('GET', `/api/v1/cases/${c.id}`, { as: u.supervisorCity })).body;
+      const now = await get(c.id);
       expect(now.tier).toBe('street');
       expect(now.escalations[0].cause).toBe('deadline');
     });

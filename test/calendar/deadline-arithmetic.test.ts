@@ -19,12 +19,13 @@ import {
   parseOfficeHours,
   shanghaiDate,
   workingMillisBetween,
-} from '../../activities/calendar/deadline-arithmetic';
-import { createWorkCalendar, type WorkCalendar } from '../../activities/calendar/work-calendar';
+} from '../../workflows/domain/calendar/deadline-arithmetic';
+import { libraryDay } from '../../config/official-calendar';
+import { createWorkCalendar, type WorkCalendar } from '../../workflows/domain/calendar/work-calendar';
 import { computeDeadline, shiftDeadlineBy } from '../../activities/deadlines';
 
 const H = defaultOfficeHours;
-const library = createWorkCalendar(new Map());
+const library = createWorkCalendar(new Map(), libraryDay);
 const at = (local: string) => new Date(local.includes('+') || local.endsWith('Z') ? local : `${local}+08:00`);
 const iso = (local: string) => at(local).toISOString();
 const HOUR = 3_600_000;
@@ -103,6 +104,7 @@ const spring2027 = createWorkCalendar(
     ['2027-02-11', 'holiday'],
     ['2027-02-12', 'holiday'],
   ] as const),
+  libraryDay,
 );
 // An ordinary week in 2030 with two corrections: Monday off, the Saturday before it worked.
 const overrides2030 = createWorkCalendar(
@@ -110,8 +112,9 @@ const overrides2030 = createWorkCalendar(
     ['2030-06-03', 'holiday'],
     ['2030-06-01', 'workday'],
   ] as const),
+  libraryDay,
 );
-const mondayOff2030 = createWorkCalendar(new Map([['2030-06-03', 'holiday']] as const));
+const mondayOff2030 = createWorkCalendar(new Map([['2030-06-03', 'holiday']] as const), libraryDay);
 
 const scenarios: Row[] = [
   // The issue's scenarios ------------------------------------------------------------------------------
@@ -291,7 +294,7 @@ describe('addDuration over real dates', () => {
     const saved = process.env.TZ;
     process.env.TZ = 'America/Los_Angeles';
     try {
-      const cal = createWorkCalendar(new Map());
+      const cal = createWorkCalendar(new Map(), libraryDay);
       expect(addDuration(at('2026-09-30T16:00:00'), 'P1D', 'working', cal, H).toISOString()).toBe(iso('2026-10-08T17:30:00'));
       expect(addDuration(at('2027-02-05T10:00:00'), 'P1D', 'working', cal, H).toISOString()).toBe(iso('2027-02-08T17:30:00'));
     } finally {

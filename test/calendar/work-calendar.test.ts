@@ -1,10 +1,6 @@
-import {
-  createWorkCalendar,
-  invalidateWorkCalendar,
-  isCalendarDate,
-  libraryDay,
-  loadWorkCalendar,
-} from '../../activities/calendar/work-calendar';
+import { libraryDay } from '../../config/official-calendar';
+import { invalidateWorkCalendar, loadWorkCalendar } from '../../db/work-calendar';
+import { createWorkCalendar, isCalendarDate } from '../../workflows/domain/calendar/work-calendar';
 import { createDb, type Db } from '../../db/connection';
 import { deleteCalendarOverride, putCalendarOverride } from '../../db/queries/calendar';
 import { requireEnv } from '../support/stack';
@@ -58,6 +54,7 @@ describe('createWorkCalendar: overrides win', () => {
       ['2026-10-07', 'workday'],
       ['2030-03-02', 'workday'],
     ] as const),
+    libraryDay,
   );
 
   it.each([

@@ -35,7 +35,7 @@ const services = compose.services;
 const names = Object.keys(services);
 
 const API_CMD = 'dist/api/server.js';
-const WORKER_CMD = 'dist/scripts/worker.js';
+const WORKER_CMD = 'dist/worker/main.js';
 const CLI_CMD = 'dist/scripts/cli.js';
 const READY_CONDITIONS = ['service_healthy', 'service_completed_successfully'];
 

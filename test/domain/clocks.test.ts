@@ -7,7 +7,7 @@ import {
   recordSystemEvents,
   tick,
 } from '../../workflows/domain';
-import { actor, at, clerk, dispatcherAt, domainIntake, liaison, supervisorAt } from './fixtures';
+import { at, clerk, dispatcherAt, domainIntake, liaison, supervisorAt } from './fixtures';
 import { planPending, secondsPolicy } from './planner';
 
 

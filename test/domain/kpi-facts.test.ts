@@ -8,7 +8,6 @@ import {
   CaseCommand,
   CaseRecord,
   CaseState,
-  clocksAwaitingPlan,
   execute,
   kpiFacts,
   openCase,

@@ -1,6 +1,7 @@
 import { planClock } from '../../activities/clocks';
-import { createWorkCalendar } from '../../activities/calendar/work-calendar';
-import { defaultOfficeHours } from '../../activities/calendar/deadline-arithmetic';
+import { libraryDay } from '../../config/official-calendar';
+import { createWorkCalendar } from '../../workflows/domain/calendar/work-calendar';
+import { defaultOfficeHours } from '../../workflows/domain/calendar/deadline-arithmetic';
 import type { SlaPolicy } from '../../config/sla-defaults';
 import { CaseRecord, clocksAwaitingPlan, recordSystemEvents } from '../../workflows/domain';
 
@@ -20,7 +21,7 @@ export function secondsPolicy(seconds: { triage: number; respond: number; resolv
   };
 }
 
-const calendar = createWorkCalendar(new Map());
+const calendar = createWorkCalendar(new Map(), libraryDay);
 
 /** Plays the workflow's part: every clock waiting for a plan is planned by the worker's own planner. */
 export function planPending(record: CaseRecord, policy: SlaPolicy, now: string): CaseRecord {

@@ -9,7 +9,7 @@ import { hashToken } from '../../db/queries/users';
 import { demo } from '../../db/seeds/demo-city';
 import { cableIntake } from '../support/fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
-import { Cases, waitFor } from './support';
+import { waitFor } from './support';
 
 const { users: u, units } = demo;
 const phone = '13912345678';
@@ -18,7 +18,6 @@ const full = { name, phone };
 const masked = { name: '欧*', phone: '139****5678' };
 
 let stack: TestStack;
-let cases: Cases;
 const logLines: string[] = [];
 const marker = `脱敏-${Date.now()}`;
 
@@ -26,7 +25,6 @@ beforeAll(async () => {
   // The API's log goes into memory (every level), so the test can read what would have been written.
   const destination = { write: (line: string) => void logLines.push(line) } as unknown as DestinationStream;
   stack = await startTestStack({ logger: createLogger({ level: 'trace', name: 'api' }, destination) });
-  cases = new Cases(stack, marker);
 });
 afterAll(async () => {
   await stack?.stop();

@@ -16,10 +16,10 @@ import { createDb, Db, migrateLatest } from '../../db/connection';
 import { seedDemoCity } from '../../db/seeds/demo-city';
 import { createDatabase, dropDatabase, withDatabase } from '../../scripts/stack/postgres';
 import { getUserByUsername, issueToken } from '../../db/queries/users';
-import { createCaseWorker } from '../../scripts/worker';
+import { createCaseWorker } from '../../worker/main';
 import { dataConverterFor, parsePayloadKeys } from '../../config/payload-codec';
 import { loadEnv } from '../../config/env';
-import { defaultOfficeHoursText, parseOfficeHours } from '../../activities/calendar/deadline-arithmetic';
+import { defaultOfficeHoursText, parseOfficeHours } from '../../workflows/domain/calendar/deadline-arithmetic';
 
 export interface ApiResponse<T = any> {
   status: number;

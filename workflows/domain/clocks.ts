@@ -1,5 +1,7 @@
-import type { AlertData, CaseEventData, ClockPlanFailure } from './events';
-import { zh, Tier, tiers } from './terms';
+import { alert } from './alerts';
+import { nextTier } from './place';
+import type { CaseEventData, ClockPlanFailure } from './events';
+import { zh } from './terms';
 import type { CaseState, Clock, ClockKind, Instant } from './types';
 
 /** Clocks whose passing makes a case overdue and climbs a tier. */
@@ -7,14 +9,6 @@ const accountable: ReadonlySet<ClockKind> = new Set(['triage', 'respond', 'resol
 const warnable: ReadonlySet<ClockKind> = new Set(['triage', 'respond', 'resolve', 'callback']);
 
 export const isRunning = (c: Clock): boolean => c.stoppedAt === null;
-
-export const nextTier = (tier: Tier): Tier | null => tiers[tiers.indexOf(tier) + 1] ?? null;
-
-/** The jurisdiction node whose dispatcher and supervisors act for the case at a tier. */
-export function tierNode(state: CaseState, tier: Tier = state.tier): string {
-  const { communityId, streetId, cityId } = state.location;
-  return tier === 'community' ? communityId : tier === 'street' ? streetId : cityId;
-}
 
 export function newClock(state: CaseState, kind: ClockKind, at: Instant, extra: Partial<Clock> = {}): Clock {
   return {
@@ -53,11 +47,6 @@ export function nextWakeAt(state: CaseState): Instant | null {
   }
   return next;
 }
-
-const alert = (state: CaseState, type: AlertData['type'], tier: Tier, message: string, extra: Partial<AlertData> = {}): CaseEventData => ({
-  type: 'alert_raised',
-  alert: { type, tier, jurisdictionId: tierNode(state, tier), message: `案件 ${state.caseNo}「${state.title}」${message}`, ...extra },
-});
 
 const clockLabel = (c: Clock): string => `${zh.clock[c.kind]}时限`;
 

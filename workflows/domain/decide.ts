@@ -1,9 +1,11 @@
-import { nextTier, tierNode } from './clocks';
+import { alert } from './alerts';
+import { isAtOrAboveTier, nextTier, scopeHoldsCase, tierNode } from './place';
 import type { CaseCommand, CaseCommands } from './commands';
 import type { CaseEventData } from './events';
 import { forbidden, invalid, invalidState, Rejection } from './rejection';
 import { durationInDays, parseDuration, type ParsedDuration } from './duration';
-import { CaseStatus, zh } from './terms';
+import { hasEnded, handlesCase, isWorkDone } from './case-status';
+import { zh } from './terms';
 import type { Actor, Assignment, CaseState } from './types';
 
 export type Decision = { ok: true; events: CaseEventData[] } | { ok: false; rejection: Rejection };
@@ -14,40 +16,18 @@ const refuse = (rejection: Rejection): Decision => ({ ok: false, rejection });
 /** Extensions: at most this many days more, once (DOMAIN.md §5, Shandong). */
 export const maxExtensionDays = 10;
 
-export { tierNode };
-
 function isAtOrBelow(actor: Actor, nodeId: string): boolean {
   return actor.jurisdictionId === nodeId || (actor.jurisdictionPath ?? '').includes(`/${nodeId}/`);
-}
-
-/** The nodes from the root down to the case's community (a district included), from the case's path. */
-const placeIds = (state: CaseState): string[] =>
-  state.location.path ? state.location.path.split('/').filter(Boolean) : [state.location.cityId, state.location.streetId, state.location.communityId];
-
-/** The actor works at a node on the case's way to the root: their subtree holds the case. */
-const scopeHoldsCase = (actor: Actor, state: CaseState): boolean => placeIds(state).includes(actor.jurisdictionId ?? '');
-
-/** The actor works at the node of the case's tier or above it (the district above a street, say). */
-function isAtOrAboveTier(actor: Actor, state: CaseState): boolean {
-  const ids = placeIds(state);
-  const here = ids.indexOf(tierNode(state));
-  return here >= 0 && ids.slice(0, here + 1).includes(actor.jurisdictionId ?? '');
 }
 
 /** Assignments of the current dispatch round: a lead's rejection or a new dispatch ends a round. */
 export const activeAssignments = (state: CaseState): Assignment[] => state.assignments.filter((a) => a.active);
 
-const leadAssignment = (state: CaseState): Assignment | undefined => activeAssignments(state).find((a) => a.role === 'lead');
-
-const isLeadLiaison = (actor: Actor, state: CaseState): boolean => {
-  const lead = leadAssignment(state);
-  return actor.role === 'liaison' && lead?.state === 'accepted' && lead.unitId === actor.unitId;
-};
+/** Extensions are the lead unit's to ask for: a direct handler works within the deadline it has. */
+const isLeadLiaison = (actor: Actor, state: CaseState): boolean => actor.role === 'liaison' && handlesCase(actor, state);
 
 const isTierDispatcher = (actor: Actor, state: CaseState): boolean =>
   actor.role === 'dispatcher' && actor.jurisdictionId === tierNode(state);
-
-const finished: ReadonlySet<CaseStatus> = new Set(['closed', 'withdrawn', 'merged']);
 
 /**
  * A case may be (re)dispatched while it waits for triage, or once it climbed above the tier that handled it:
@@ -114,7 +94,7 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
 
   noteProgress(state, command, actor) {
     if (state.status !== 'in_progress') return refuse(invalidState(state, '反馈办理进展'));
-    if (!isLeadLiaison(actor, state) && state.directHandler?.userId !== actor.userId) {
+    if (!handlesCase(actor, state)) {
       return refuse(forbidden('只有牵头单位联络员或直接办理人可以反馈进展'));
     }
     return accept({ type: 'progress_noted', note: command.note });
@@ -142,17 +122,10 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
     }
     return accept(
       { type: 'extension_requested', duration: command.duration, reason: command.reason },
-      {
-        type: 'alert_raised',
-        alert: {
-          type: 'extension_requested',
-          tier: state.tier,
-          jurisdictionId: tierNode(state),
-          unitId: actor.unitId ?? null,
-          deadline: state.deadlines.resolveBy ?? null,
-          message: `案件 ${state.caseNo}「${state.title}」申请延期 ${command.duration}：${command.reason}`,
-        },
-      },
+      alert(state, 'extension_requested', state.tier, `申请延期 ${command.duration}：${command.reason}`, {
+        unitId: actor.unitId ?? null,
+        deadline: state.deadlines.resolveBy ?? null,
+      }),
     );
   },
 
@@ -165,7 +138,7 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
   pause(state, command, actor) {
     if (state.status !== 'in_progress') return refuse(invalidState(state, '暂停计时（待补充材料）'));
     if (state.paused) return refuse({ code: 'INVALID_STATE', message: '案件已在等待补充材料', status: state.status });
-    if (!isLeadLiaison(actor, state) && state.directHandler?.userId !== actor.userId) {
+    if (!handlesCase(actor, state)) {
       return refuse(forbidden('只有牵头单位联络员或直接办理人可以暂停计时'));
     }
     return accept({ type: 'paused', reason: command.reason });
@@ -173,7 +146,7 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
 
   resume(state, command, actor) {
     if (!state.paused) return refuse({ code: 'INVALID_STATE', message: '案件未处于等待补充材料状态', status: state.status });
-    if (!isLeadLiaison(actor, state) && state.directHandler?.userId !== actor.userId && actor.role !== 'clerk') {
+    if (!handlesCase(actor, state) && actor.role !== 'clerk') {
       return refuse(forbidden('只有牵头单位联络员、直接办理人或受理员可以恢复计时'));
     }
     return accept({ type: 'resumed', note: command.note ?? null });
@@ -181,7 +154,7 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
 
   resolve(state, command, actor) {
     if (state.status !== 'in_progress') return refuse(invalidState(state, '办结'));
-    if (!isLeadLiaison(actor, state) && state.directHandler?.userId !== actor.userId) {
+    if (!handlesCase(actor, state)) {
       return refuse(forbidden('只有牵头单位联络员或直接办理人可以办结'));
     }
     const resumed: CaseEventData[] = state.paused ? [{ type: 'resumed', note: '办结时结束等待' }] : [];
@@ -195,7 +168,7 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
   },
 
   markComplex(state, command, actor) {
-    if (finished.has(state.status) || state.status === 'resolved') return refuse(invalidState(state, '认定为复杂件'));
+    if (isWorkDone(state.status)) return refuse(invalidState(state, '认定为复杂件'));
     if (state.slaClass === 'complex' || state.complexMark?.state === 'pending') {
       return refuse({ code: 'INVALID_STATE', message: '案件已是复杂件或认定申请待审批', status: state.status });
     }
@@ -205,15 +178,7 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
     if (!isTierDispatcher(actor, state)) return refuse(forbidden(`只有${zh.tier[state.tier]}的调度员可以申请认定复杂件`));
     return accept(
       { type: 'complex_requested', reason: command.reason },
-      {
-        type: 'alert_raised',
-        alert: {
-          type: 'complex_requested',
-          tier: state.tier,
-          jurisdictionId: tierNode(state),
-          message: `案件 ${state.caseNo}「${state.title}」申请认定为复杂件：${command.reason}`,
-        },
-      },
+      alert(state, 'complex_requested', state.tier, `申请认定为复杂件：${command.reason}`),
     );
   },
 
@@ -224,7 +189,7 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
   },
 
   escalate(state, command, actor) {
-    if (finished.has(state.status) || state.status === 'resolved') return refuse(invalidState(state, '升级（吹哨）'));
+    if (isWorkDone(state.status)) return refuse(invalidState(state, '升级（吹哨）'));
     const up = nextTier(state.tier);
     if (!up) return refuse({ code: 'INVALID_STATE', message: '案件已在市接诉即办平台，无法继续升级', status: state.status });
     // The current tier, or a node above it, may blow the whistle (吹哨); a tier the case already left may not.
@@ -232,22 +197,22 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
     if (!mayEscalate) return refuse(forbidden(`只有${zh.tier[state.tier]}的调度员或督办人员可以升级`));
     return accept(
       { type: 'escalated', from: state.tier, to: up, cause: 'manual', reason: command.reason },
-      escalationAlert(state, up, `由${zh.tier[state.tier]}吹哨升级：${command.reason}`),
+      alert(state, 'escalated', up, `由${zh.tier[state.tier]}吹哨升级：${command.reason}`),
     );
   },
 
   withdraw(state, command, actor) {
-    if (finished.has(state.status)) return refuse(invalidState(state, '撤回'));
+    if (hasEnded(state.status)) return refuse(invalidState(state, '撤回'));
     if (actor.role !== 'clerk') return refuse(forbidden('只有受理员可以登记诉求人撤回'));
     return accept({ type: 'withdrawn', reason: command.reason });
   },
 
   merge(state, command, actor) {
-    if (finished.has(state.status) || state.status === 'resolved') return refuse(invalidState(state, '并单'));
+    if (isWorkDone(state.status)) return refuse(invalidState(state, '并单'));
     if (command.intoCaseId === state.id) return refuse(invalid('intoCaseId', '不能并入案件自身'));
     if (actor.role !== 'dispatcher' || !scopeHoldsCase(actor, state)) return refuse(forbidden('只有案件所在辖区的调度员可以并单'));
     // The repeat report stays open unless the primary can still carry it.
-    if (command.into && finished.has(command.into.status)) {
+    if (command.into && hasEnded(command.into.status)) {
       return refuse({
         code: 'INVALID_STATE',
         message: `主案件${command.intoCaseId}当前状态为「${zh.status[command.into.status]}」，不能并入，请选择仍在办理的案件`,
@@ -257,13 +222,6 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
     return accept({ type: 'merged', intoCaseId: command.intoCaseId });
   },
 };
-
-function escalationAlert(state: CaseState, to: CaseState['tier'], message: string): CaseEventData {
-  return {
-    type: 'alert_raised',
-    alert: { type: 'escalated', tier: to, jurisdictionId: tierNode(state, to), message: `案件 ${state.caseNo}「${state.title}」${message}` },
-  };
-}
 
 function decideResponsibility(state: CaseState, actor: Actor, choice: 'accept' | 'reject', text: string | null): Decision {
   const verb = choice === 'accept' ? '签收' : '退单';
@@ -281,16 +239,7 @@ function decideResponsibility(state: CaseState, actor: Actor, choice: 'accept' |
   const reason = (text ?? '').trim();
   if (reason.length < 5) return refuse(invalid('reason', '退单理由至少 5 个字'));
   const rejected: CaseEventData = { type: 'assignment_rejected', unitId: mine.unitId, reason, late };
-  const dispatchAlert: CaseEventData = {
-    type: 'alert_raised',
-    alert: {
-      type: 'rejected',
-      tier: mine.tier,
-      jurisdictionId: tierNode(state, mine.tier),
-      unitId: mine.unitId,
-      message: `案件 ${state.caseNo}「${state.title}」被退单：${reason}`,
-    },
-  };
+  const dispatchAlert = alert(state, 'rejected', mine.tier, `被退单：${reason}`, { unitId: mine.unitId });
   if (mine.role !== 'lead') return accept(rejected, dispatchAlert);
   // The first lead rejection at a tier goes back to that tier's dispatcher (改派); a second one there is a
   // responsibility dispute (派单争议) for the tier above.
@@ -302,7 +251,7 @@ function decideResponsibility(state: CaseState, actor: Actor, choice: 'accept' |
     rejected,
     dispatchAlert,
     { type: 'escalated', from: state.tier, to: up, cause: 'dispute', reason: `派单争议：${reason}` },
-    escalationAlert(state, up, `派单争议，升级至${zh.tier[up]}：${reason}`),
+    alert(state, 'escalated', up, `派单争议，升级至${zh.tier[up]}：${reason}`),
   );
 }
 

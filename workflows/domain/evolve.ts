@@ -1,3 +1,4 @@
+import { isWorkDone } from './case-status';
 import { deadlinesOf, isOverdue, isRunning, newClock, stopClocks } from './clocks';
 import type { CaseEvent, CaseIntake } from './events';
 import type { Assignment, CaseState, Clock, ClockAdjustment } from './types';
@@ -93,206 +94,225 @@ function startRound(state: CaseState, at: string, leadUnitId: string, cooperatin
   return next;
 }
 
-/** The state after an event, before derived fields. Total over events; never refuses (that is `decide`'s job). */
-function apply(state: CaseState, event: CaseEvent): CaseState {
-  const at = event.at;
-  const by = event.actor?.userId ?? null;
-  switch (event.type) {
-    case 'case_opened':
-      return state;
+/** When the event happened, and who did it (null for the system: timers, plans). */
+interface EventContext {
+  at: string;
+  by: string | null;
+}
 
-    case 'handled_directly': {
-      const next = stop(state, (c) => c.kind === 'triage', at);
-      return withClock(
-        { ...next, status: 'in_progress', mode: 'direct', dispatchedAt: state.dispatchedAt ?? at, directHandler: { userId: by ?? '', note: event.note } },
-        'resolve',
-        at,
-      );
-    }
+type Applier<T extends CaseEvent['type']> = (state: CaseState, event: Extract<CaseEvent, { type: T }>, context: EventContext) => CaseState;
 
-    case 'dispatched':
-      return {
-        ...startRound(state, at, event.leadUnitId, event.cooperatingUnitIds, false, by),
-        status: 'dispatched',
-        mode: event.designated ? 'designated' : state.mode === 'direct' ? null : state.mode,
-      };
+/**
+ * The state after each event, before derived fields: one entry per event, as `decide` has one per command.
+ * Total over events; never refuses (that is `decide`'s job).
+ */
+const appliers: { [T in CaseEvent['type']]: Applier<T> } = {
+  // Opening is `initialState`'s (see evolve); an alert changes nothing but the timeline.
+  case_opened: (state) => state,
 
-    case 'agreement_recorded':
-      return {
-        ...startRound(state, at, event.leadUnitId, event.cooperatingUnitIds, true, by),
-        status: 'in_progress',
-        mode: 'negotiated',
-        agreement: { participants: event.participants, plan: event.plan, costSharing: event.costSharing, at },
-      };
+  handled_directly(state, event, { at, by }) {
+    const next = stop(state, (c) => c.kind === 'triage', at);
+    return withClock(
+      { ...next, status: 'in_progress', mode: 'direct', dispatchedAt: state.dispatchedAt ?? at, directHandler: { userId: by ?? '', note: event.note } },
+      'resolve',
+      at,
+    );
+  },
 
-    case 'assignment_accepted': {
-      const assignments = updateAssignment(state, event.unitId, { state: 'accepted', decidedAt: at, decidedBy: by, note: event.note });
-      const leadAccepted = assignments.some((a) => a.active && a.role === 'lead' && a.state === 'accepted');
-      const next = stop(state, (c) => c.kind === 'respond' && c.unitId === event.unitId, at);
-      return { ...next, assignments, status: leadAccepted && state.status === 'dispatched' ? 'in_progress' : state.status };
-    }
+  dispatched(state, event, { at, by }) {
+    return {
+      ...startRound(state, at, event.leadUnitId, event.cooperatingUnitIds, false, by),
+      status: 'dispatched',
+      mode: event.designated ? 'designated' : state.mode === 'direct' ? null : state.mode,
+    };
+  },
 
-    case 'assignment_rejected': {
-      const rejected = state.assignments.find((a) => a.active && a.unitId === event.unitId);
-      let next: CaseState = {
-        ...stop(state, (c) => c.kind === 'respond' && c.unitId === event.unitId, at),
-        assignments: updateAssignment(state, event.unitId, { state: 'rejected', decidedAt: at, decidedBy: by, reason: event.reason }),
-      };
-      if (rejected?.role !== 'lead') return next;
-      // The lead unit refused: the round ends and the case goes back to its tier's dispatcher (改派) on a fresh triage clock.
-      next = stop(next, (c) => c.kind === 'respond', at);
-      next = { ...next, status: 'triage', leadRejections: state.leadRejections + 1, assignments: next.assignments.map((a) => ({ ...a, active: false })) };
-      return withClock(next, 'triage', at);
-    }
+  agreement_recorded(state, event, { at, by }) {
+    return {
+      ...startRound(state, at, event.leadUnitId, event.cooperatingUnitIds, true, by),
+      status: 'in_progress',
+      mode: 'negotiated',
+      agreement: { participants: event.participants, plan: event.plan, costSharing: event.costSharing, at },
+    };
+  },
 
-    case 'progress_noted':
-      return { ...state, progressNotes: state.progressNotes + 1, firstFeedbackAt: state.firstFeedbackAt ?? at };
+  assignment_accepted(state, event, { at, by }) {
+    const assignments = updateAssignment(state, event.unitId, { state: 'accepted', decidedAt: at, decidedBy: by, note: event.note });
+    const leadAccepted = assignments.some((a) => a.active && a.role === 'lead' && a.state === 'accepted');
+    const next = stop(state, (c) => c.kind === 'respond' && c.unitId === event.unitId, at);
+    return { ...next, assignments, status: leadAccepted && state.status === 'dispatched' ? 'in_progress' : state.status };
+  },
 
-    case 'extension_requested': {
-      const extension = { state: 'pending' as const, duration: event.duration, reason: event.reason, requestedAt: at, requestedBy: by ?? '' };
-      return { ...state, extension };
-    }
+  assignment_rejected(state, event, { at, by }) {
+    const rejected = state.assignments.find((a) => a.active && a.unitId === event.unitId);
+    let next: CaseState = {
+      ...stop(state, (c) => c.kind === 'respond' && c.unitId === event.unitId, at),
+      assignments: updateAssignment(state, event.unitId, { state: 'rejected', decidedAt: at, decidedBy: by, reason: event.reason }),
+    };
+    if (rejected?.role !== 'lead') return next;
+    // The lead unit refused: the round ends and the case goes back to its tier's dispatcher (改派) on a fresh triage clock.
+    next = stop(next, (c) => c.kind === 'respond', at);
+    next = { ...next, status: 'triage', leadRejections: state.leadRejections + 1, assignments: next.assignments.map((a) => ({ ...a, active: false })) };
+    return withClock(next, 'triage', at);
+  },
 
-    case 'extension_decided': {
-      if (!state.extension) return state;
-      const resolve = runningResolve(state);
-      const decided = {
-        ...state.extension,
-        state: event.approve ? ('approved' as const) : ('refused' as const),
-        decidedAt: at,
-        decidedBy: by,
-        note: event.note,
-        previousResolveBy: resolve?.due ?? null,
-      };
-      const next = { ...state, extension: decided, extensions: [...state.extensions, decided] };
-      if (!event.approve || !resolve?.due) return next;
-      // Added to the current deadline on the policy's basis (from the approval if it already passed).
-      return adjust(next, resolve, { kind: 'extend', duration: decided.duration, at });
-    }
+  progress_noted(state, _event, { at }) {
+    return { ...state, progressNotes: state.progressNotes + 1, firstFeedbackAt: state.firstFeedbackAt ?? at };
+  },
 
-    case 'paused': {
-      const resolve = runningResolve(state);
-      const next = resolve ? updateClock(state, resolve.id, { pausedAt: at }) : state;
-      // Bounded by the policy's maxPause, which the planner reads.
-      return withClock({ ...next, paused: { since: at, reason: event.reason } }, 'pause', at);
-    }
+  extension_requested(state, event, { at, by }) {
+    const extension = { state: 'pending' as const, duration: event.duration, reason: event.reason, requestedAt: at, requestedBy: by ?? '' };
+    return { ...state, extension };
+  },
 
-    case 'resumed': {
-      const resolve = runningResolve(state);
-      const since = state.paused?.since ?? at;
-      let next: CaseState = stop({ ...state, paused: null }, (c) => c.kind === 'pause', at);
-      // The resolve deadline moves by the time spent waiting, counted on the policy's basis.
-      if (resolve?.due) next = adjust(updateClock(next, resolve.id, { pausedAt: null }), resolve, { kind: 'shift', from: since, to: at });
-      return next;
-    }
+  extension_decided(state, event, { at, by }) {
+    if (!state.extension) return state;
+    const resolve = runningResolve(state);
+    const decided = {
+      ...state.extension,
+      state: event.approve ? ('approved' as const) : ('refused' as const),
+      decidedAt: at,
+      decidedBy: by,
+      note: event.note,
+      previousResolveBy: resolve?.due ?? null,
+    };
+    const next = { ...state, extension: decided, extensions: [...state.extensions, decided] };
+    if (!event.approve || !resolve?.due) return next;
+    // Added to the current deadline on the policy's basis (from the approval if it already passed).
+    return adjust(next, resolve, { kind: 'extend', duration: decided.duration, at });
+  },
 
-    case 'resolved': {
-      const next = stop(state, () => true, at);
-      return withClock(
-        {
-          ...next,
-          status: 'resolved',
-          resolvedAt: at,
-          firstResolvedAt: state.firstResolvedAt ?? at,
-          firstFeedbackAt: state.firstFeedbackAt ?? at,
-          resolution: { summary: event.summary, evidence: event.evidence, explainedUnresolved: event.explainedUnresolved, by: by ?? '', at },
-        },
-        'callback',
-        at,
-      );
-    }
+  paused(state, event, { at }) {
+    const resolve = runningResolve(state);
+    const next = resolve ? updateClock(state, resolve.id, { pausedAt: at }) : state;
+    // Bounded by the policy's maxPause, which the planner reads.
+    return withClock({ ...next, paused: { since: at, reason: event.reason } }, 'pause', at);
+  },
 
-    case 'callback_recorded': {
-      const callbacks = [...state.callbacks, { rating: event.rating, comment: event.comment, by: by ?? '', at }];
-      const next = stop({ ...state, callbacks, rating: event.rating }, (c) => c.kind === 'callback', at);
-      if (event.rating !== 'unsatisfied') return { ...next, status: 'closed', closedAt: at };
-      // Reopened: the unit works on it again on a fresh resolve clock; the earlier resolution stays on the timeline.
-      return withClock({ ...next, status: 'in_progress', reopenCount: state.reopenCount + 1, resolution: null, resolvedAt: null }, 'resolve', at);
-    }
+  resumed(state, _event, { at }) {
+    const resolve = runningResolve(state);
+    const since = state.paused?.since ?? at;
+    let next: CaseState = stop({ ...state, paused: null }, (c) => c.kind === 'pause', at);
+    // The resolve deadline moves by the time spent waiting, counted on the policy's basis.
+    if (resolve?.due) next = adjust(updateClock(next, resolve.id, { pausedAt: null }), resolve, { kind: 'shift', from: since, to: at });
+    return next;
+  },
 
-    case 'callback_window_expired':
-      return { ...stop(state, () => true, at), status: 'closed', closedAt: at, notRated: true };
+  resolved(state, event, { at, by }) {
+    const next = stop(state, () => true, at);
+    return withClock(
+      {
+        ...next,
+        status: 'resolved',
+        resolvedAt: at,
+        firstResolvedAt: state.firstResolvedAt ?? at,
+        firstFeedbackAt: state.firstFeedbackAt ?? at,
+        resolution: { summary: event.summary, evidence: event.evidence, explainedUnresolved: event.explainedUnresolved, by: by ?? '', at },
+      },
+      'callback',
+      at,
+    );
+  },
 
-    case 'escalated': {
-      // A triage deadline already missed stays unmet (the case stays overdue) until a tier handles the case;
-      // one not yet due is simply replaced by the new tier's.
-      const next = stop(
-        { ...state, tier: event.to, escalations: [...state.escalations, { from: event.from, to: event.to, cause: event.cause, at, reason: event.reason }] },
-        (c) => c.kind === 'triage' && c.missedAt === null,
-        at,
-      );
-      // Each new tier gets a fresh triage clock; the units' clocks keep running (escalation releases nobody).
-      return withClock(next, 'triage', at);
-    }
+  callback_recorded(state, event, { at, by }) {
+    const callbacks = [...state.callbacks, { rating: event.rating, comment: event.comment, by: by ?? '', at }];
+    const next = stop({ ...state, callbacks, rating: event.rating }, (c) => c.kind === 'callback', at);
+    if (event.rating !== 'unsatisfied') return { ...next, status: 'closed', closedAt: at };
+    // Reopened: the unit works on it again on a fresh resolve clock; the earlier resolution stays on the timeline.
+    return withClock({ ...next, status: 'in_progress', reopenCount: state.reopenCount + 1, resolution: null, resolvedAt: null }, 'resolve', at);
+  },
 
-    case 'complex_requested':
-      return { ...state, complexMark: { state: 'pending', reason: event.reason, requestedAt: at, requestedBy: by ?? '' } };
+  callback_window_expired(state, _event, { at }) {
+    return { ...stop(state, () => true, at), status: 'closed', closedAt: at, notRated: true };
+  },
 
-    case 'complex_decided': {
-      if (!state.complexMark) return state;
-      const complexMark = { ...state.complexMark, state: event.approve ? ('approved' as const) : ('refused' as const), decidedAt: at, decidedBy: by, note: event.note };
-      if (!event.approve) return { ...state, complexMark };
-      // The case is complex from its start: the running clocks are counted again on the complex policy, with
-      // the extensions and pauses they already had.
-      const replanned = state.clocks.map((c) =>
-        isRunning(c) && (c.kind === 'triage' || c.kind === 'respond' || c.kind === 'resolve')
-          ? { ...c, plan: { from: c.startedAt, steps: c.adjustments ?? [] } }
-          : c,
-      );
-      return { ...state, complexMark, slaClass: 'complex', clocks: replanned };
-    }
+  escalated(state, event, { at }) {
+    // A triage deadline already missed stays unmet (the case stays overdue) until a tier handles the case;
+    // one not yet due is simply replaced by the new tier's.
+    const next = stop(
+      { ...state, tier: event.to, escalations: [...state.escalations, { from: event.from, to: event.to, cause: event.cause, at, reason: event.reason }] },
+      (c) => c.kind === 'triage' && c.missedAt === null,
+      at,
+    );
+    // Each new tier gets a fresh triage clock; the units' clocks keep running (escalation releases nobody).
+    return withClock(next, 'triage', at);
+  },
 
-    case 'withdrawn':
-      return { ...stop(state, () => true, at), paused: null, status: 'withdrawn', closedAt: at, endReason: event.reason };
+  complex_requested(state, event, { at, by }) {
+    return { ...state, complexMark: { state: 'pending', reason: event.reason, requestedAt: at, requestedBy: by ?? '' } };
+  },
 
-    case 'merged':
-      return { ...stop(state, () => true, at), paused: null, status: 'merged', closedAt: at, mergedInto: event.intoCaseId, endReason: `并入案件 ${event.intoCaseId}` };
+  complex_decided(state, event, { at, by }) {
+    if (!state.complexMark) return state;
+    const complexMark = { ...state.complexMark, state: event.approve ? ('approved' as const) : ('refused' as const), decidedAt: at, decidedBy: by, note: event.note };
+    if (!event.approve) return { ...state, complexMark };
+    // The case is complex from its start: the running clocks are counted again on the complex policy, with
+    // the extensions and pauses they already had.
+    const replanned = state.clocks.map((c) =>
+      isRunning(c) && (c.kind === 'triage' || c.kind === 'respond' || c.kind === 'resolve')
+        ? { ...c, plan: { from: c.startedAt, steps: c.adjustments ?? [] } }
+        : c,
+    );
+    return { ...state, complexMark, slaClass: 'complex', clocks: replanned };
+  },
 
-    case 'duplicate_merged':
-      return { ...state, duplicates: [...(state.duplicates ?? []).filter((id) => id !== event.caseId), event.caseId] };
+  withdrawn(state, event, { at }) {
+    return { ...stop(state, () => true, at), paused: null, status: 'withdrawn', closedAt: at, endReason: event.reason };
+  },
 
-    case 'clocks_planned': {
-      let next = state;
-      for (const p of event.plans) {
-        const clock = next.clocks.find((c) => c.id === p.clockId);
-        // A replanned clock (extension, pause) starts afresh: its warning and miss are judged against the new deadline.
-        if (clock) {
-          next = updateClock(next, p.clockId, { due: p.due, warnAt: p.warnAt, basis: p.basis, workdaySeconds: p.workdaySeconds ?? null, plan: null, warned: false, missedAt: null });
-        }
+  merged(state, event, { at }) {
+    return { ...stop(state, () => true, at), paused: null, status: 'merged', closedAt: at, mergedInto: event.intoCaseId, endReason: `并入案件 ${event.intoCaseId}` };
+  },
+
+  duplicate_merged(state, event) {
+    return { ...state, duplicates: [...(state.duplicates ?? []).filter((id) => id !== event.caseId), event.caseId] };
+  },
+
+  clocks_planned(state, event) {
+    let next = state;
+    for (const p of event.plans) {
+      const clock = next.clocks.find((c) => c.id === p.clockId);
+      // A replanned clock (extension, pause) starts afresh: its warning and miss are judged against the new deadline.
+      if (clock) {
+        next = updateClock(next, p.clockId, { due: p.due, warnAt: p.warnAt, basis: p.basis, workdaySeconds: p.workdaySeconds ?? null, plan: null, warned: false, missedAt: null });
       }
-      return next;
     }
+    return next;
+  },
 
-    case 'clocks_plan_failed': {
-      // The clock keeps the deadline it had (none, if it never had one); supervisors were alerted to set it.
-      let next = state;
-      for (const f of event.failures) next = updateClock(next, f.clockId, { plan: null });
-      return next;
-    }
+  clocks_plan_failed(state, event) {
+    // The clock keeps the deadline it had (none, if it never had one); supervisors were alerted to set it.
+    let next = state;
+    for (const f of event.failures) next = updateClock(next, f.clockId, { plan: null });
+    return next;
+  },
 
-    case 'clock_warned':
-      return updateClock(state, event.clockId, { warned: true });
+  clock_warned(state, event) {
+    return updateClock(state, event.clockId, { warned: true });
+  },
 
-    case 'clock_missed': {
-      const clock = state.clocks.find((c) => c.id === event.clockId);
-      // A repeat reminder has done its job once it fired; the others keep running until met.
-      return updateClock(state, event.clockId, {
-        missedAt: at,
-        missedDue: clock?.missedDue ?? clock?.due ?? null,
-        ...(clock?.kind === 'repeatOverdue' ? { stoppedAt: at } : {}),
-      });
-    }
+  clock_missed(state, event, { at }) {
+    const clock = state.clocks.find((c) => c.id === event.clockId);
+    // A repeat reminder has done its job once it fired; the others keep running until met.
+    return updateClock(state, event.clockId, {
+      missedAt: at,
+      missedDue: clock?.missedDue ?? clock?.due ?? null,
+      ...(clock?.kind === 'repeatOverdue' ? { stoppedAt: at } : {}),
+    });
+  },
 
-    case 'alert_raised':
-      return state;
-  }
+  alert_raised: (state) => state,
+};
+
+function apply(state: CaseState, event: CaseEvent): CaseState {
+  return (appliers[event.type] as Applier<typeof event.type>)(state, event as never, { at: event.at, by: event.actor?.userId ?? null });
 }
 
 /** Fields that follow from the rest, recomputed after every event so they can never disagree with it. */
 function derive(state: CaseState, at: string): CaseState {
   let next = state;
   const overdue = isOverdue(next);
-  const finished = ['resolved', 'closed', 'withdrawn', 'merged'].includes(next.status);
+  const finished = isWorkDone(next.status);
   const repeating = next.clocks.some((c) => c.kind === 'repeatOverdue' && isRunning(c));
   // Past the city there is nowhere to climb: remind the city's supervisors while a deadline stays unmet.
   if (next.tier === 'city' && overdue && !finished && !repeating) next = withClock(next, 'repeatOverdue', at);
@@ -311,6 +331,3 @@ export function evolve(state: CaseState | null, event: CaseEvent): CaseState {
   if (!state) throw new Error(`event ${event.type} before case_opened`);
   return derive({ ...apply(state, event), version: event.seq, updatedAt: event.at }, event.at);
 }
-
-export const isFinished = (state: CaseState): boolean =>
-  state.status === 'closed' || state.status === 'withdrawn' || state.status === 'merged';

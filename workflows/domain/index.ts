@@ -8,5 +8,8 @@ export * from './evolve';
 export * from './case-record';
 export * from './sla-class';
 export * from './clocks';
+export * from './place';
+export * from './case-status';
+export * from './alerts';
 export * from './duration';
 export * from './kpi-facts';

@@ -1,7 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { OfficeHours, parseOfficeHours } from '../activities/calendar/deadline-arithmetic';
+import { OfficeHours, parseOfficeHours } from '../workflows/domain/calendar/deadline-arithmetic';
 import { EnvError, loadEnv, requirePayloadKeys } from '../config/env';
 import { dataConverterFor } from '../config/payload-codec';
 import { createDb, Db } from '../db/connection';

@@ -9,7 +9,7 @@
  * Shanghai is a fixed UTC+8 and local time is plain arithmetic on UTC milliseconds, with no time-zone
  * database and no dependence on the time zone the process happens to run in.
  */
-import { parseDuration } from '../../workflows/domain/duration';
+import { parseDuration } from '../duration';
 import type { WorkCalendar } from './work-calendar';
 
 export type DeadlineBasis = 'calendar' | 'working';
@@ -94,7 +94,7 @@ export function formatOfficeHours(hours: OfficeHours): string {
 // ---------------------------------------------------------------------------------------------------------
 // Durations: one parser for every layer, kept with the domain rules that cap extensions.
 
-export { DurationError, parseDuration, type ParsedDuration } from '../../workflows/domain/duration';
+export { DurationError, parseDuration, type ParsedDuration } from '../duration';
 
 // ---------------------------------------------------------------------------------------------------------
 // Local (Asia/Shanghai) day helpers: a "day index" is the number of Shanghai civil days since 1970-01-01.
