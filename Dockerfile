@@ -14,7 +14,9 @@ RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
 # Compile to plain JavaScript so production does not need tsx at run time; then drop dev dependencies.
 # @swc/core and webpack stay: @temporalio/worker depends on them to bundle dist/workflows at start.
+# The web console (/console, /public) is built to static files here too; Vite is a dev dependency.
 RUN npx tsc -p tsconfig.json \
+ && node node_modules/vite/bin/vite.js build --config console/vite.config.ts \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
@@ -27,6 +29,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/console/dist ./console/dist
 USER node
 EXPOSE 3000
 CMD ["node", "dist/api/server.js"]

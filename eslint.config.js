@@ -19,7 +19,7 @@ const outsideTheSandbox = [
 ];
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'coverage/**', 'test/fixtures/histories/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'console/dist/**', '.data/**', 'coverage/**', 'test/fixtures/histories/**', 'test/e2e/screenshots/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import express, { Express } from 'express';
 import { parse as parseLegacyUrl } from 'node:url';
 import { pinoHttp } from 'pino-http';
@@ -23,6 +25,7 @@ import type { AlertFeed } from './alert-feed';
 import { referenceRoutes } from './routes/reference';
 import { calendarRoutes } from './routes/calendar';
 import { slaPolicyRoutes } from './routes/sla-policies';
+import { publicBoardRoutes } from './routes/public-board';
 import type { PayloadCodec } from '@temporalio/common';
 import { codecEndpoint } from './codec-endpoint';
 
@@ -41,6 +44,8 @@ export interface AppDeps {
   rateLimitPerMinute?: number;
   /** Validity of tokens issued by POST /users (TOKEN_TTL_DAYS); 90 when absent. */
   tokenTtlDays?: number;
+  /** Where the built console lives (console/dist by default). */
+  consoleDir?: string;
   /** The payload codec served to the Temporal Web UI at /codec (CODEC_CORS_ORIGINS); no /codec when absent. */
   codec?: { codec: PayloadCodec; namespace: string; corsOrigins: string[] };
 }
@@ -96,6 +101,7 @@ export function createApp(deps: AppDeps): Express {
   const registry = createRegistry();
   const officeHours = deps.officeHours ?? defaultOfficeHours;
   const api = express.Router();
+  api.use(publicBoardRoutes({ db }, registry));
   api.use(authenticate(db));
   api.use(referenceRoutes({ db, tokenTtlDays: deps.tokenTtlDays }, registry));
   api.use(tokenRoutes({ db }, registry));
@@ -107,6 +113,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(kpiRoutes({ db }, registry));
   app.use('/api/v1', api);
 
+  serveConsole(app, deps.consoleDir ?? findConsoleBuild());
+
   const document = generateOpenApiDocument(registry);
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
@@ -117,6 +125,28 @@ export function createApp(deps: AppDeps): Express {
   app.use(errorHandler(log));
   refuseUnparsableUrls(app);
   return app;
+}
+
+/** The console's build: beside the sources (`npm start`, tests), or one level up from the compiled dist/api. */
+function findConsoleBuild(): string {
+  const candidates = [path.resolve(__dirname, '..', 'console', 'dist'), path.resolve(__dirname, '..', '..', 'console', 'dist')];
+  return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates[0]!;
+}
+
+/**
+ * The web console at /console and the public board at /public: one single-page app. Its files are served
+ * as they are; every other page under those paths is the app's index.html, whose router picks the page.
+ */
+function serveConsole(app: Express, dir: string): void {
+  const index = path.join(dir, 'index.html');
+  app.use('/console', express.static(dir, { index: false, fallthrough: true, maxAge: '1h' }));
+  app.get(['/console', '/console/{*page}', '/public', '/public/{*page}'], (_req, res, next) => {
+    if (!existsSync(index)) {
+      return next(new ApiError(503, 'UNAVAILABLE', '控制台尚未构建：请运行 npm start 或 npm test（会自动构建），或 npm run build:console'));
+    }
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(index);
+  });
 }
 
 /**

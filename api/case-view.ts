@@ -53,6 +53,7 @@ export function caseView(state: CaseState, user: AuthenticatedUser, timeline?: T
       phone: phone ? (visible ? phone : maskPhone(phone)) : null,
     },
     attachments: state.attachments,
+    public: state.public ?? false,
     assignments: state.assignments.map(({ decidedBy: _by, ...a }) => a),
     deadlines: state.deadlines,
     overdue: state.overdue,

@@ -47,6 +47,9 @@ export const permissions = {
   'alerts.read': { roles: ['supervisor', 'dispatcher', 'admin'], scope: 'jurisdiction' },
   'kpis.read': { roles: ['supervisor', 'admin'], scope: 'jurisdiction' },
   'reference.read': { roles: everyone, scope: 'none' },
+  'me.read': { roles: everyone, scope: 'none' },
+  // The public board: anyone, with a token or without (the route is mounted before authentication).
+  'public.read': { roles: everyone, scope: 'none' },
   'users.create': { roles: ['admin'], scope: 'none' },
   'tokens.read': { roles: ['admin'], scope: 'none' },
   'tokens.revoke': { roles: ['admin'], scope: 'none' },

@@ -23,6 +23,11 @@ export interface RouteSpec<B, Q, P> {
   responses: Record<number, { description: string; schema?: Schema }>;
   errors: number[];
   idempotent?: boolean;
+  /**
+   * Open to anyone, without a token (the public board): no permission check, and `user` is absent. Such a
+   * route is mounted before authentication and names a permission held by every role, for the route table.
+   */
+  public?: boolean;
 }
 
 export interface RouteContext<B, Q, P> {
@@ -73,7 +78,8 @@ export function defineRoute<B extends Schema | undefined, Q extends Schema | und
   recordRoute({ method: spec.method, path: spec.path, permission: spec.permission });
   const documentedErrors = [...new Set([...alwaysDocumentedErrors, ...spec.errors])].sort((a, b) => a - b);
   const checks: RequestHandler[] = checkingResponses() ? [checkResponses(spec, documentedErrors)] : [];
-  router[spec.method](spec.path, ...checks, requirePermission(spec.permission), async (req, res) => {
+  const permit: RequestHandler[] = spec.public ? [] : [requirePermission(spec.permission)];
+  router[spec.method](spec.path, ...checks, ...permit, async (req, res) => {
     const ctx: RouteContext<B, Q, P> = {
       req,
       user: req.user!,
@@ -91,7 +97,7 @@ export function defineRoute<B extends Schema | undefined, Q extends Schema | und
     path: `/api/v1${spec.path.replace(/:(\w+)/g, '{$1}')}`,
     summary: spec.summary,
     tags: [spec.tag],
-    security: [{ bearerAuth: [] }],
+    security: spec.public ? [] : [{ bearerAuth: [] }],
     request: {
       ...(spec.params ? { params: spec.params as never } : {}),
       ...(spec.query ? { query: spec.query as never } : {}),

@@ -37,7 +37,9 @@ export function securityHeaders(): RequestHandler {
   return (req, res, next) => {
     common(req, res, (err?: unknown) => {
       if (err) return next(err);
-      const csp = req.path === '/docs' || req.path.startsWith('/docs/') ? docsCsp : apiCsp;
+      // Pages people open in a browser (API docs, the console, the public board) load their own scripts and styles.
+      const page = ['/docs', '/console', '/public'].some((p) => req.path === p || req.path.startsWith(`${p}/`));
+      const csp = page ? docsCsp : apiCsp;
       csp(req, res, next);
     });
   };

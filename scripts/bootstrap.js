@@ -7,6 +7,7 @@
  *   node scripts/bootstrap.js start            dev stack (Temporal, PostgreSQL, worker, API)
  *   node scripts/bootstrap.js test [jest args] typecheck, lint, then jest
  *   node scripts/bootstrap.js cli <command>    admin CLI (token, migrate, seed, ...)
+ *   node scripts/bootstrap.js build-console    build the web console (console/ → console/dist)
  */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -140,10 +141,48 @@ function nodeBin(rel) {
   return path.join(root, 'node_modules', ...rel.split('/'));
 }
 
+/** The newest modification time under a folder (0 when it does not exist). */
+function newestUnder(dir) {
+  let newest = 0;
+  const walk = (d) => {
+    let entries = [];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== 'dist' && e.name !== 'node_modules') walk(p);
+      } else newest = Math.max(newest, mtime(p) || 0);
+    }
+  };
+  walk(dir);
+  return newest;
+}
+
+/**
+ * Builds the web console (console/ → console/dist, served at /console and /public) when the build is missing
+ * or older than its sources, so `npm start` and `npm test` serve what the sources say.
+ */
+async function buildConsole(force) {
+  const config = path.join(root, 'console', 'vite.config.ts');
+  if (!fs.existsSync(config)) return 0;
+  const built = mtime(path.join(root, 'console', 'dist', 'index.html'));
+  if (!force && built !== null && built >= newestUnder(path.join(root, 'console'))) return 0;
+  const started = Date.now();
+  say('构建控制台 (building the web console: vite build) ...');
+  const code = await run(process.execPath, [nodeBin('vite/bin/vite.js'), 'build', '--config', config, '--logLevel', 'warn']);
+  if (code === 0) say(`控制台已构建，用时 ${((Date.now() - started) / 1000).toFixed(1)}s (console built)`);
+  else say('控制台构建失败 (console build failed): 见上方 vite 输出 (see vite output above)');
+  return code;
+}
+
 async function main() {
   checkNode();
   const [command, ...rest] = process.argv.slice(2);
-  const commands = ['start', 'test', 'cli'];
+  const commands = ['start', 'test', 'cli', 'build-console'];
   if (!commands.includes(command)) {
     fail(`用法 (usage): node scripts/bootstrap.js ${commands.join('|')} [args...]`);
   }
@@ -151,7 +190,12 @@ async function main() {
   const tsx = ['--import', 'tsx'];
   let code;
   switch (command) {
+    case 'build-console':
+      code = await buildConsole(true);
+      break;
     case 'start':
+      code = await buildConsole(false);
+      if (code !== 0) break;
       code = await run(process.execPath, [...tsx, path.join(root, 'scripts', 'dev-stack.ts'), ...rest]);
       break;
     case 'cli':
@@ -172,6 +216,10 @@ async function main() {
         '--tsBuildInfoFile',
         buildInfo,
       ]);
+      // The console has its own compiler settings (DOM, JSX).
+      if (code === 0 && fs.existsSync(path.join(root, 'console', 'tsconfig.json'))) {
+        code = await run(process.execPath, [nodeBin('typescript/bin/tsc'), '--noEmit', '-p', path.join(root, 'console')]);
+      }
       if (code !== 0) {
         say('类型检查失败，未运行测试 (typecheck failed; tests not run)');
         break;
@@ -185,7 +233,11 @@ async function main() {
         say('代码检查未通过，未运行测试 (lint failed; tests not run)');
         break;
       }
-      say(`代码检查通过，用时 ${((Date.now() - linted) / 1000).toFixed(1)}s (lint ok); 运行 jest (running jest) ...`);
+      say(`代码检查通过，用时 ${((Date.now() - linted) / 1000).toFixed(1)}s (lint ok)`);
+      // The console's end-to-end tests drive the built console.
+      code = await buildConsole(false);
+      if (code !== 0) break;
+      say('运行 jest (running jest) ...');
       code = await run(process.execPath, [nodeBin('jest/bin/jest.js'), ...rest]);
       break;
     }

@@ -94,6 +94,7 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
         location: { ...body.location, streetId: resolved.streetId, cityId: resolved.cityId, path: resolved.path },
         reporter: body.reporter,
         attachments: body.attachments ?? [],
+        public: body.public ?? false,
       });
       const opened = await openCaseFromIntake(deps, { body, actor: toActor(user), userId: user.id, idempotencyKey, intakeFor });
       return { status: opened.created ? 201 : 200, body: await present(opened.state, user) };
@@ -115,6 +116,8 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
     },
     async ({ query, user }) => {
       const { limit, cursor: rawCursor, ...filter } = query;
+      // Who called before is the reporter's data: only those who see reporters may search by it.
+      if (filter.phone && user.role !== 'clerk' && user.role !== 'admin') throw ApiError.forbidden('只有受理员和管理员可以按来电号码查询');
       const cursor = rawCursor ? decodeCursor(rawCursor) : null;
       if (rawCursor && !cursor) throw ApiError.validation([{ field: 'query.cursor', message: '分页游标无效' }]);
       const page = await listCases(db, filter, caseListScope(user), { limit, cursor });

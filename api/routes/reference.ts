@@ -4,12 +4,12 @@ import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import { getCategory, listCategories, listResponsibilities, proposeUnits } from '../../db/queries/categories';
 import { getJurisdiction, listJurisdictions } from '../../db/queries/jurisdictions';
-import { listUnits } from '../../db/queries/units';
+import { getUnit, listUnits } from '../../db/queries/units';
 import { claimRequestKey, recordRequestResource, requestHash } from '../../db/queries/request-idempotency';
 import { createUser, getTokenOwner, issueToken, revokeToken, UserInputError } from '../../db/queries/users';
 import { ApiError } from '../errors';
 import { defineRoute } from '../routing';
-import { CategoryBody, CreatedUserBody, CreateUserBody, JurisdictionBody, ProposalBody, ProposalQuery, UnitBody } from '../schemas/reference';
+import { CategoryBody, CreatedUserBody, CreateUserBody, JurisdictionBody, MeBody, ProposalBody, ProposalQuery, UnitBody } from '../schemas/reference';
 
 const tag = '基础数据 Reference data';
 
@@ -19,6 +19,19 @@ export function referenceRoutes(deps: { db: Db; tokenTtlDays?: number }, registr
   const tokenTtlMs = (deps.tokenTtlDays ?? 90) * 86_400_000;
   const router = Router();
   const list = (schema: z.ZodType) => ({ 200: { description: '列表', schema: z.object({ items: z.array(schema) }) } });
+
+  defineRoute(
+    router,
+    registry,
+    { method: 'get', path: '/me', summary: '当前用户：角色、所属辖区或单位（控制台据此显示菜单）', tag: '用户 Users', permission: 'me.read', responses: { 200: { description: '当前用户', schema: MeBody } }, errors: [] },
+    async ({ user }) => {
+      const [jurisdiction, unit] = await Promise.all([
+        user.jurisdictionId ? getJurisdiction(db, user.jurisdictionId) : null,
+        user.unitId ? getUnit(db, user.unitId) : null,
+      ]);
+      return { status: 200, body: { id: user.id, username: user.username, displayName: user.displayName, role: user.role, jurisdiction, unit } };
+    },
+  );
 
   defineRoute(
     router,

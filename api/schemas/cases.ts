@@ -25,6 +25,7 @@ export const OpenCaseBody = z
       phone: z.string().trim().regex(/^\+?[0-9-]{5,20}$/, '电话号码格式不正确').optional(),
     }),
     attachments: z.array(z.strictObject({ url: z.url().max(2000), kind: z.enum(attachmentKinds) })).max(20).optional(),
+    public: z.boolean().optional().openapi({ description: '诉求人同意在公开栏展示诉求标题和描述（默认不公开）' }),
   })
   .openapi('OpenCaseRequest');
 
@@ -132,6 +133,7 @@ export const CaseBody = z
       description: '无权查看时电话显示为 138****5678，姓名只显示姓',
     }),
     attachments: z.array(z.object({ url: z.string(), kind: z.enum(attachmentKinds) })),
+    public: z.boolean().openapi({ description: '诉求人同意在公开栏展示诉求标题和描述' }),
     assignments: z.array(Assignment),
     deadlines: z.object({
       triageBy: Instant.nullable().optional(),
@@ -207,6 +209,7 @@ export const ListCasesQuery = z
     category: id('road-damage').optional(),
     overdue: optionalBool,
     q: z.string().trim().min(1).max(100).optional(),
+    phone: z.string().trim().regex(/^\+?[0-9 -]{5,20}$/, '电话号码格式不正确').optional().openapi({ description: '诉求人电话（仅受理员和管理员可用）：同一来电人的历史诉求' }),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(500).optional(),
   })

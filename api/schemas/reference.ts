@@ -16,6 +16,17 @@ export const UnitBody = z
   .object({ id: z.string(), name: z.string(), shortName: z.string(), kind: z.string(), jurisdictionId: z.string(), active: z.boolean() })
   .openapi('Unit');
 
+export const MeBody = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    role: z.enum(roles),
+    jurisdiction: JurisdictionBody.nullable(),
+    unit: UnitBody.nullable(),
+  })
+  .openapi('Me');
+
 export const CategoryBody = z
   .object({
     id: z.string(),

@@ -4,6 +4,8 @@ import { saveAlerts } from './alerts';
 import { kpiColumns, saveAssignmentFacts } from './kpis';
 
 export interface CaseFilter {
+  /** The caller's phone, any formatting: the digits are compared. */
+  phone?: string;
   status?: string;
   tier?: string;
   mode?: string;
@@ -25,6 +27,9 @@ export interface TimelineRow {
   actor: { userId: string; displayName: string; role: string; unitId: string | null } | null;
   data: Record<string, unknown>;
 }
+
+/** A phone number as digits only, so `138-0000-5678` and `13800005678` are the same caller. */
+export const phoneDigits = (phone: string | null | undefined): string | null => phone?.replace(/\D/g, '') || null;
 
 /** An alert as a case raised it: the event's place on the timeline keys it, so it is stored once. */
 export interface RaisedAlert {
@@ -79,6 +84,8 @@ export async function saveCaseProjection(db: Knex, { state, facts, alerts, event
     version: state.version,
     doc: JSON.stringify(state),
     search_text: [state.caseNo, state.title, state.description, state.location.address].join(' '),
+    reporter_phone: phoneDigits(state.reporter.phone),
+    disclosed: state.public === true,
     ...kpiColumns(facts),
   };
   await db.transaction(async (trx) => {
@@ -204,6 +211,7 @@ export async function listCases(
   for (const [key, column] of equal) if (filter[key] !== undefined) query = query.where(column, filter[key] as string);
   if (filter.unitId) query = query.whereRaw('unit_ids @> ?::text[]', [[filter.unitId]]);
   if (filter.overdue !== undefined) query = query.where('overdue', filter.overdue);
+  if (filter.phone) query = query.where('reporter_phone', phoneDigits(filter.phone) ?? '');
   if (filter.q) query = query.whereRaw("search_text ilike '%' || ? || '%'", [filter.q.replace(/[\\%_]/g, '\\$&')]);
   if (page.cursor) query = query.whereRaw('(created_at, id) < (?::timestamptz, ?)', [page.cursor.createdAt, page.cursor.id]);
   const rows = await query.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.limit + 1);

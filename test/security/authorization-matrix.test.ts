@@ -117,6 +117,12 @@ const matrix: Record<string, Entry> = {
   'get /jurisdictions': { success: 200, request: () => ({ path: '/api/v1/jurisdictions' }), outOfScope: 'same' },
   'get /units': { success: 200, request: () => ({ path: '/api/v1/units' }), outOfScope: 'same' },
   'get /categories': { success: 200, request: () => ({ path: '/api/v1/categories' }), outOfScope: 'same' },
+  'get /me': { success: 200, request: () => ({ path: '/api/v1/me' }), outOfScope: 'same' },
+  // The public board: everyone (and no one: test/api/public-board.test.ts calls it without a token).
+  'get /public/overview': { success: 200, request: () => ({ path: '/api/v1/public/overview' }), outOfScope: 'same' },
+  'get /public/scorecards': { success: 200, request: () => ({ path: '/api/v1/public/scorecards' }), outOfScope: 'same' },
+  'get /public/cases': { success: 200, request: () => ({ path: '/api/v1/public/cases' }), outOfScope: 'same' },
+  'get /public/cases/:caseNo': { success: 200, setup: triage, request: (fx) => ({ path: `/api/v1/public/cases/${fx.caseId}` }), outOfScope: 'same' },
   'get /categories/:id/proposal': {
     success: 200,
     request: () => ({ path: `/api/v1/categories/${demo.categories.cableSagging}/proposal?communityId=${communities.xiaochi}` }),

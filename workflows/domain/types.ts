@@ -198,6 +198,8 @@ export interface CaseIntake {
   location: CaseLocation;
   reporter: Reporter;
   attachments: Attachment[];
+  /** The citizen agreed that the text of the request may be shown on the public board (公开). */
+  public?: boolean;
 }
 
 export interface CaseState extends CaseIntake {
