@@ -45,6 +45,7 @@ export const permissions = {
   'cases.withdraw': { roles: ['clerk'], scope: 'case' },
   'cases.merge': { roles: ['dispatcher'], scope: 'case' },
   'alerts.read': { roles: ['supervisor', 'dispatcher', 'admin'], scope: 'jurisdiction' },
+  'alerts.ack': { roles: ['supervisor', 'dispatcher', 'admin'], scope: 'jurisdiction' },
   'kpis.read': { roles: ['supervisor', 'admin'], scope: 'jurisdiction' },
   'reference.read': { roles: everyone, scope: 'none' },
   'me.read': { roles: everyone, scope: 'none' },

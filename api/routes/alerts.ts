@@ -1,9 +1,9 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import type { Db } from '../../db/connection';
-import { latestAlertId, listAlerts } from '../../db/queries/alerts';
+import { acknowledgeAlert, getAlert, latestAlertId, listAlerts, unacknowledgedCounts } from '../../db/queries/alerts';
 import type { AuthenticatedUser } from '../../db/queries/users';
-import { alertTypes } from '../../workflows/domain';
+import { alertTypes, tiers } from '../../workflows/domain';
 import type { AlertFeed } from '../alert-feed';
 import { jurisdictionScope, recordRoute, requirePermission } from '../permissions';
 import { ApiError } from '../errors';
@@ -24,6 +24,8 @@ const AlertBody = z
     deadline: Instant.nullable(),
     at: Instant,
     message: z.string(),
+    acknowledgedAt: Instant.nullable().openapi({ description: '确认处理的时间；未确认为 null' }),
+    acknowledgedBy: z.object({ userId: z.string(), displayName: z.string() }).nullable(),
   })
   .openapi('Alert');
 
@@ -31,9 +33,27 @@ const AlertQuery = z.strictObject({
   since: Instant.optional(),
   type: z.enum(alertTypes).optional(),
   caseId: z.string().regex(/^[0-9]{8,20}$/).optional(),
+  tier: z.enum(tiers).optional(),
+  acknowledged: z.enum(['true', 'false']).transform((v) => v === 'true').optional().openapi({ description: '只看已确认（true）或未确认（false）的告警' }),
   afterId: z.string().regex(/^\d{1,18}$/).optional(),
+  order: z.enum(['asc', 'desc']).default('asc').openapi({ description: 'asc：按编号升序（默认，适合续读）；desc：最新在前，用 cursor 翻页' }),
+  cursor: z.string().regex(/^\d{1,18}$/, '分页游标无效').optional().openapi({ description: 'order=desc 时上一页的 nextCursor' }),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
+
+const AlertList = z.object({
+  items: z.array(AlertBody),
+  nextCursor: z.string().nullable().openapi({ description: 'order=desc 时下一页的游标；没有更多时为 null' }),
+});
+
+const AlertIdParams = z.object({ id: z.string().regex(/^\d{1,18}$/, '告警编号格式不正确') });
+
+const AlertCounts = z
+  .object({
+    unacknowledged: z.object({ community: z.number(), street: z.number(), city: z.number() }),
+    total: z.number(),
+  })
+  .openapi('AlertCounts', { description: '本辖区内尚未确认处理的告警数，按告警所属层级' });
 
 /** Supervisors and dispatchers see the alerts of every case located in their subtree, whatever tier it reached. */
 const alertScope = (user: AuthenticatedUser): string | null => jurisdictionScope(user);
@@ -52,12 +72,56 @@ export function alertRoutes(deps: { db: Db; feed: AlertFeed }, registry: OpenAPI
       tag,
       permission: 'alerts.read',
       query: AlertQuery,
-      responses: { 200: { description: '告警，按编号升序', schema: z.object({ items: z.array(AlertBody) }) } },
+      responses: { 200: { description: '告警：默认按编号升序；order=desc 时最新在前并可用 cursor 翻页', schema: AlertList } },
       errors: [400],
     },
     async ({ query, user }) => {
-      const { limit, ...filter } = query;
-      return { status: 200, body: { items: await listAlerts(db, alertScope(user), filter, limit) } };
+      const { limit, order, cursor, ...filter } = query;
+      const items = await listAlerts(db, alertScope(user), { ...filter, ...(order === 'desc' && cursor ? { beforeId: cursor } : {}) }, limit, order);
+      const nextCursor = order === 'desc' && items.length === limit ? items.at(-1)!.id : null;
+      return { status: 200, body: { items, nextCursor } };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/alerts/counts',
+      summary: '未确认处理的告警数（本辖区，按层级）',
+      tag,
+      permission: 'alerts.read',
+      responses: { 200: { description: '计数', schema: AlertCounts } },
+      errors: [],
+    },
+    async ({ user }) => {
+      const counts = await unacknowledgedCounts(db, alertScope(user));
+      const unacknowledged = { community: counts.community ?? 0, street: counts.street ?? 0, city: counts.city ?? 0 };
+      return { status: 200, body: { unacknowledged, total: unacknowledged.community + unacknowledged.street + unacknowledged.city } };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'post',
+      path: '/alerts/:id/ack',
+      summary: '确认处理告警（记录确认人和时间；重复确认保留第一次）',
+      tag,
+      permission: 'alerts.ack',
+      params: AlertIdParams,
+      responses: { 200: { description: '已确认的告警', schema: AlertBody } },
+      errors: [404],
+      idempotent: true,
+    },
+    async ({ params, user }) => {
+      // As for a case: one that does not exist is a 404, one outside the caller's subtree a 403.
+      if (!(await getAlert(db, null, params.id))) throw ApiError.notFound(`告警 ${params.id}`);
+      if (!(await getAlert(db, alertScope(user), params.id))) throw ApiError.forbidden('该告警所属案件不在您的辖区内');
+      await acknowledgeAlert(db, params.id, { userId: user.id, displayName: user.displayName });
+      return { status: 200, body: (await getAlert(db, alertScope(user), params.id))! };
     },
   );
 

@@ -7,6 +7,7 @@ import * as kpiFacts from './005_kpi_facts';
 import * as maxPause from './006_max_pause';
 import * as requestIdempotency from './007_request_idempotency';
 import * as consoleReads from './008_console_reads';
+import * as alertAcks from './011_alert_acks';
 
 /** Every migration, in order. A new migration is a new file added at the end of this list. */
 export const migrations: { name: string; module: Knex.Migration }[] = [
@@ -18,4 +19,5 @@ export const migrations: { name: string; module: Knex.Migration }[] = [
   { name: '006_max_pause', module: maxPause },
   { name: '007_request_idempotency', module: requestIdempotency },
   { name: '008_console_reads', module: consoleReads },
+  { name: '011_alert_acks', module: alertAcks },
 ];

@@ -240,6 +240,13 @@ const matrix: Record<string, Entry> = {
     outOfScope: 'filtered',
     visible: (body, fx) => body.items.some((a: { caseId: string }) => a.caseId === fx.caseId),
   },
+  'get /alerts/counts': { success: 200, request: () => ({ path: '/api/v1/alerts/counts' }), outOfScope: 'same' },
+  'post /alerts/:id/ack': {
+    success: 200,
+    setup: caseWithAlert,
+    request: (fx) => ({ path: `/api/v1/alerts/${fx.other}/ack`, body: {} }),
+    outOfScope: 'forbidden',
+  },
   'get /alerts/stream': {
     success: 200,
     setup: caseWithAlert,
