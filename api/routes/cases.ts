@@ -107,7 +107,7 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
     {
       method: 'get',
       path: '/cases',
-      summary: '案件列表（按辖区或单位过滤，新案件在前）',
+      summary: '案件列表（按辖区或单位过滤；新案件在前或最近截止在前；游标分页）',
       tag,
       permission: 'cases.read',
       query: ListCasesQuery,
@@ -115,12 +115,12 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
       errors: [400],
     },
     async ({ query, user }) => {
-      const { limit, cursor: rawCursor, ...filter } = query;
+      const { limit, sort, cursor: rawCursor, ...filter } = query;
       // Who called before is the reporter's data: only those who see reporters may search by it.
       if (filter.phone && user.role !== 'clerk' && user.role !== 'admin') throw ApiError.forbidden('只有受理员和管理员可以按来电号码查询');
-      const cursor = rawCursor ? decodeCursor(rawCursor) : null;
+      const cursor = rawCursor ? decodeCursor(rawCursor, sort) : null;
       if (rawCursor && !cursor) throw ApiError.validation([{ field: 'query.cursor', message: '分页游标无效' }]);
-      const page = await listCases(db, filter, caseListScope(user), { limit, cursor });
+      const page = await listCases(db, filter, caseListScope(user), { limit, sort, cursor });
       return { status: 200, body: { items: await presentAll(page.items, user), nextCursor: page.nextCursor } };
     },
   );

@@ -13,11 +13,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`update cases set reporter_phone = nullif(regexp_replace(coalesce(doc->'reporter'->>'phone', ''), '\\D', '', 'g'), ''),
     disclosed = coalesce((doc->>'public')::boolean, false)`);
   await knex.raw('create index cases_reporter_phone_idx on cases (reporter_phone, created_at desc) where reporter_phone is not null');
-  await knex.raw('create index cases_created_idx on cases (created_at desc, id desc)');
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw('drop index if exists cases_created_idx');
   await knex.raw('drop index if exists cases_reporter_phone_idx');
   await knex.schema.alterTable('cases', (t) => {
     t.dropColumn('disclosed');

@@ -8,6 +8,7 @@ import * as maxPause from './006_max_pause';
 import * as requestIdempotency from './007_request_idempotency';
 import * as consoleReads from './008_console_reads';
 import * as alertAcks from './011_alert_acks';
+import * as caseLists from './012_case_lists';
 
 /** Every migration, in order. A new migration is a new file added at the end of this list. */
 export const migrations: { name: string; module: Knex.Migration }[] = [
@@ -20,4 +21,5 @@ export const migrations: { name: string; module: Knex.Migration }[] = [
   { name: '007_request_idempotency', module: requestIdempotency },
   { name: '008_console_reads', module: consoleReads },
   { name: '011_alert_acks', module: alertAcks },
+  { name: '012_case_lists', module: caseLists },
 ];

@@ -13,9 +13,20 @@ export interface CaseFilter {
   streetId?: string;
   communityId?: string;
   category?: string;
+  channel?: string;
+  requestType?: string;
+  urgency?: string;
   overdue?: boolean;
+  createdFrom?: string;
+  createdTo?: string;
+  dispatchedFrom?: string;
+  dispatchedTo?: string;
+  /** Words in the title, description or address (a phrase, Chinese or not). */
   q?: string;
 }
+
+/** Newest first (by intake), or the nearest running deadline first (cases with none last). */
+export type CaseSort = 'newest' | 'due';
 
 /** What part of the read model a caller may see: a jurisdiction subtree, or the cases a unit is assigned. */
 export type CaseScope = { kind: 'all' } | { kind: 'jurisdiction'; path: string } | { kind: 'unit'; unitId: string };
@@ -27,6 +38,15 @@ export interface TimelineRow {
   actor: { userId: string; displayName: string; role: string; unitId: string | null } | null;
   data: Record<string, unknown>;
 }
+
+const deadlineKinds: ReadonlySet<string> = new Set(['triage', 'respond', 'resolve', 'callback']);
+
+/** The nearest deadline still running (a missed one first): what "due soonest" sorts on; null when none runs. */
+const nextDue = (state: CaseState): string | null =>
+  state.clocks
+    .filter((c) => c.stoppedAt === null && c.due && !c.pausedAt && deadlineKinds.has(c.kind))
+    .map((c) => c.due!)
+    .sort()[0] ?? null;
 
 /** A phone number as digits only, so `138-0000-5678` and `13800005678` are the same caller. */
 export const phoneDigits = (phone: string | null | undefined): string | null => phone?.replace(/\D/g, '') || null;
@@ -54,6 +74,7 @@ export interface CaseProjection {
  * never overwrites a newer one, and events are keyed by (case, seq), so sending one twice is harmless.
  */
 export async function saveCaseProjection(db: Knex, { state, facts, alerts, events }: CaseProjection): Promise<void> {
+  const searchText = [state.caseNo, state.title, state.description, state.location.address].join(' ');
   const row = {
     id: state.id,
     case_no: state.caseNo,
@@ -83,7 +104,9 @@ export async function saveCaseProjection(db: Knex, { state, facts, alerts, event
     updated_at: state.updatedAt,
     version: state.version,
     doc: JSON.stringify(state),
-    search_text: [state.caseNo, state.title, state.description, state.location.address].join(' '),
+    search_text: searchText,
+    search_bigrams: db.raw('jiesu_bigrams(?)', [searchText]),
+    next_due: nextDue(state),
     reporter_phone: phoneDigits(state.reporter.phone),
     disclosed: state.public === true,
     ...kpiColumns(facts),
@@ -174,32 +197,52 @@ function applyScope(query: Knex.QueryBuilder, scope: CaseScope): Knex.QueryBuild
   return query;
 }
 
+/** Where a page ended: the sort keys of its last row. */
 interface Cursor {
-  createdAt: string;
+  sort: CaseSort;
+  key: string | null;
   id: string;
 }
 
 const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');
 
-export function decodeCursor(cursor: string): Cursor | null {
+export function decodeCursor(cursor: string, sort: CaseSort): Cursor | null {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return typeof parsed?.createdAt === 'string' && typeof parsed?.id === 'string' && !Number.isNaN(Date.parse(parsed.createdAt))
-      ? parsed
-      : null;
+    // A page of another sort does not continue this one.
+    if (parsed?.sort !== sort || typeof parsed.id !== 'string') return null;
+    if (parsed.key !== null && (typeof parsed.key !== 'string' || Number.isNaN(Date.parse(parsed.key)))) return null;
+    return parsed as Cursor;
   } catch {
     return null;
   }
 }
 
-/** Newest first, keyset-paginated so deep pages cost the same as the first. */
+/** The character bigrams of a phrase, as jiesu_bigrams() computes them for the rows (migration 012). */
+function bigramsOf(q: string): string[] {
+  const chars = [...q.toLowerCase()];
+  const grams = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) {
+    const gram = chars[i]! + chars[i + 1]!;
+    if (!/\s/.test(gram)) grams.add(gram);
+  }
+  return [...grams];
+}
+
+const likeEscaped = (text: string): string => text.replace(/[\\%_]/g, '\\$&');
+
+/**
+ * One page of cases in a scope, keyset-paginated (deep pages cost what the first does, and a case opened
+ * meanwhile never shifts a page): newest first, or due soonest. Each filter is one indexed column.
+ */
 export async function listCases(
   db: Knex,
   filter: CaseFilter,
   scope: CaseScope,
-  page: { limit: number; cursor?: Cursor | null },
+  page: { limit: number; sort: CaseSort; cursor?: Cursor | null },
 ): Promise<{ items: CaseState[]; nextCursor: string | null }> {
-  let query = applyScope(db('cases').select('doc', 'created_at', 'id'), scope);
+  const keyColumn = page.sort === 'due' ? 'next_due' : 'created_at';
+  let query = applyScope(db('cases').select('doc', 'id', `${keyColumn} as sort_key`), scope);
   const equal: [keyof CaseFilter, string][] = [
     ['status', 'status'],
     ['tier', 'tier'],
@@ -207,18 +250,40 @@ export async function listCases(
     ['streetId', 'street_id'],
     ['communityId', 'community_id'],
     ['category', 'category_id'],
+    ['channel', 'channel'],
+    ['requestType', 'request_type'],
+    ['urgency', 'urgency'],
   ];
   for (const [key, column] of equal) if (filter[key] !== undefined) query = query.where(column, filter[key] as string);
   if (filter.unitId) query = query.whereRaw('unit_ids @> ?::text[]', [[filter.unitId]]);
   if (filter.overdue !== undefined) query = query.where('overdue', filter.overdue);
   if (filter.phone) query = query.where('reporter_phone', phoneDigits(filter.phone) ?? '');
-  if (filter.q) query = query.whereRaw("search_text ilike '%' || ? || '%'", [filter.q.replace(/[\\%_]/g, '\\$&')]);
-  if (page.cursor) query = query.whereRaw('(created_at, id) < (?::timestamptz, ?)', [page.cursor.createdAt, page.cursor.id]);
-  const rows = await query.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.limit + 1);
+  if (filter.createdFrom) query = query.where('created_at', '>=', filter.createdFrom);
+  if (filter.createdTo) query = query.where('created_at', '<', filter.createdTo);
+  if (filter.dispatchedFrom) query = query.where('dispatched_at', '>=', filter.dispatchedFrom);
+  if (filter.dispatchedTo) query = query.where('dispatched_at', '<', filter.dispatchedTo);
+  if (filter.q) {
+    // The bigram index narrows to rows holding every pair of characters; `like` keeps the exact phrase.
+    const grams = bigramsOf(filter.q);
+    if (grams.length > 0) query = query.whereRaw('search_bigrams @> ?::text[]', [grams]);
+    query = query.whereRaw("lower(search_text) like '%' || ? || '%'", [likeEscaped(filter.q.toLowerCase())]);
+  }
+  if (page.sort === 'due') {
+    if (page.cursor?.key) {
+      query = query.whereRaw('(next_due > ?::timestamptz or (next_due = ?::timestamptz and id > ?) or next_due is null)', [page.cursor.key, page.cursor.key, page.cursor.id]);
+    } else if (page.cursor) query = query.whereNull('next_due').where('id', '>', page.cursor.id);
+    query = query.orderByRaw('next_due asc nulls last, id asc');
+  } else {
+    if (page.cursor) query = query.whereRaw('(created_at, id) < (?::timestamptz, ?)', [page.cursor.key, page.cursor.id]);
+    query = query.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
+  }
+  const rows = await query.limit(page.limit + 1);
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];
+  const key = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null);
   return {
     items: items.map((r: { doc: CaseState }) => r.doc),
-    nextCursor: rows.length > page.limit && last ? encodeCursor({ createdAt: new Date(last.created_at).toISOString(), id: last.id }) : null,
+    nextCursor: rows.length > page.limit && last ? encodeCursor({ sort: page.sort, key: key(last.sort_key), id: last.id }) : null,
   };
 }
+
