@@ -1,7 +1,7 @@
 import { Instant } from './common';
 import { z } from './zod';
 
-export const kpiGroupings = ['unit', 'street', 'community', 'category'] as const;
+export const kpiGroupings = ['unit', 'street', 'community', 'category', 'tier'] as const;
 
 // Bounded so that an instant PostgreSQL cannot store (year 0000) is a 400, not a failed query.
 const PeriodInstant = Instant.refine(
@@ -16,7 +16,7 @@ export const KpiQuery = z
   .strictObject({
     from: PeriodInstant.openapi({ description: '统计区间起点（含），按案件首次派单或直接办理的时刻' }),
     to: PeriodInstant.openapi({ description: '统计区间终点（不含）' }),
-    groupBy: z.enum(kpiGroupings).openapi({ description: 'unit：责任单位；street：街道（乡镇）；community：社区（村）；category：诉求类别' }),
+    groupBy: z.enum(kpiGroupings).openapi({ description: 'unit：责任单位；street：街道（乡镇）；community：社区（村）；category：诉求类别；tier：案件所达层级' }),
   })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: '统计区间起点须早于终点', path: ['to'] });
 

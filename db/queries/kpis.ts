@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { CaseKpiFacts } from '../../workflows/domain';
+import { tiers, zh, type CaseKpiFacts } from '../../workflows/domain';
 
 /**
  * The measures of DOMAIN.md §6. Each case's contribution is decided in the domain (`kpiFacts`) and projected
@@ -7,7 +7,7 @@ import type { CaseKpiFacts } from '../../workflows/domain';
  * city's cases never loads a case document.
  */
 
-export type KpiGroupBy = 'unit' | 'street' | 'community' | 'category';
+export type KpiGroupBy = 'unit' | 'street' | 'community' | 'category' | 'tier';
 
 export interface KpiRow {
   key: string;
@@ -60,6 +60,7 @@ interface Grouping {
   assignmentKey: string;
   /** Every group the caller may expect to see even when it counted nothing (its measures are then null). */
   candidates: (scopePattern: string | null) => { sql: string; bindings: string[] };
+  /** Where the groups' names come from, aliased `n` (id, name). */
   names: string;
 }
 
@@ -73,7 +74,7 @@ const jurisdictionLevel = (level: 'street' | 'community'): Grouping => ({
     const scope = inScope('path', pattern);
     return { sql: `select id from jurisdictions where level = '${level}'${scope.where}`, bindings: scope.bindings };
   },
-  names: 'jurisdictions',
+  names: 'jurisdictions n',
 });
 
 const groupings: Record<KpiGroupBy, Grouping> = {
@@ -82,7 +83,7 @@ const groupings: Record<KpiGroupBy, Grouping> = {
     caseKey: 'c.lead_unit_id',
     assignmentKey: 'f.unit_id',
     candidates: () => ({ sql: 'select id from units where active', bindings: [] }),
-    names: 'units',
+    names: 'units n',
   },
   street: jurisdictionLevel('street'),
   community: jurisdictionLevel('community'),
@@ -91,7 +92,14 @@ const groupings: Record<KpiGroupBy, Grouping> = {
     assignmentKey: 'c.category_id',
     // Leaves only: the groups of the catalogue (市政设施…) hold no cases of their own.
     candidates: () => ({ sql: 'select id from categories k where not exists (select 1 from categories ch where ch.parent_id = k.id)', bindings: [] }),
-    names: 'categories',
+    names: 'categories n',
+  },
+  // The tier a case has reached (DOMAIN.md §6 reports by tier): every measure of the case, and its assignments.
+  tier: {
+    caseKey: 'c.tier',
+    assignmentKey: 'c.tier',
+    candidates: () => ({ sql: `select unnest(array[${tiers.map((t) => `'${t}'`).join(', ')}]) as id`, bindings: [] }),
+    names: `(values ${tiers.map((t) => `('${t}', '${zh.tier[t]}')`).join(', ')}) as n(id, name)`,
   },
 };
 
@@ -145,7 +153,7 @@ export async function kpiReport(
   const sql = `
     with scoped as (
       -- The filter and fact columns only: the case document is never read.
-      select c.id, c.street_id, c.community_id, c.category_id, c.lead_unit_id, c.dispatched_to_unit, c.feedback_on_time,
+      select c.id, c.tier, c.street_id, c.community_id, c.category_id, c.lead_unit_id, c.dispatched_to_unit, c.feedback_on_time,
         c.completed_on_time, c.closed_case, c.first_time, c.resolved_case, c.ratings_total, c.ratings_satisfied, c.escalated
       from cases c
       where c.dispatched_at >= ?::timestamptz and c.dispatched_at < ?::timestamptz${caseScope.where}
@@ -181,7 +189,7 @@ export async function kpiReport(
     from keys k
     left join case_agg ca on ca.gkey = k.gkey
     left join assignment_agg aa on aa.gkey = k.gkey
-    left join ${g.names} n on n.id = k.gkey
+    left join ${g.names} on n.id = k.gkey
     order by k.gkey`;
   const bindings = [params.from.toISOString(), params.to.toISOString(), ...caseScope.bindings, ...candidates.bindings];
   const { rows } = await db.raw<{ rows: ReportRow[] }>(sql, bindings);

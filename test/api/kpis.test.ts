@@ -186,6 +186,16 @@ describe('GET /api/v1/kpis', () => {
     expectRow(groupOf(body, units.power), 0, empty);
   });
 
+  it('by tier: the tier each case reached (A, C, D, E stayed at the community; F climbed once; B twice)', async () => {
+    const body = await report(u.supervisorCity, 'tier');
+    expectRow(body.total, 6, cityTotal);
+    expect(body.groups.map((g) => [g.key, g.name, g.dispatched, g.escalationRate])).toEqual([
+      ['city', '市接诉即办平台', 1, 1],
+      ['community', '社区（村）', 4, 0],
+      ['street', '街道（乡镇）', 1, 1],
+    ]);
+  });
+
   it('by category: the case\'s category', async () => {
     const body = await report(u.supervisorCity, 'category');
     expectRow(body.total, 6, cityTotal);
@@ -239,7 +249,7 @@ describe('GET /api/v1/kpis', () => {
     await bad(`to=${to}&groupBy=unit`, 'query.from');
     await bad(`from=${from}&groupBy=unit`, 'query.to');
     await bad(`from=${from}&to=${to}`, 'query.groupBy');
-    await bad(`from=${from}&to=${to}&groupBy=tier`, 'query.groupBy');
+    await bad(`from=${from}&to=${to}&groupBy=grid`, 'query.groupBy');
     await bad(`from=${to}&to=${from}&groupBy=unit`, 'query.to');
     await bad(`from=${from}&to=${from}&groupBy=unit`, 'query.to');
     await bad(`from=yesterday&to=${to}&groupBy=unit`, 'query.from');
