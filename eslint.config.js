@@ -56,5 +56,19 @@ module.exports = tseslint.config(
       ],
     },
   },
+  {
+    // The web console runs in the browser: typed with console/tsconfig.json (DOM, JSX), browser globals.
+    files: ['console/**/*.ts', 'console/**/*.tsx'],
+    languageOptions: {
+      globals: {
+        window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly',
+        sessionStorage: 'readonly', localStorage: 'readonly', crypto: 'readonly', fetch: 'readonly', Response: 'readonly',
+        Request: 'readonly', Headers: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', URL: 'readonly',
+        URLSearchParams: 'readonly', TextDecoder: 'readonly', TextDecoderStream: 'readonly', ReadableStream: 'readonly',
+        setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', console: 'readonly',
+        HTMLElement: 'readonly', Event: 'readonly',
+      },
+    },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked, rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' } },
 );

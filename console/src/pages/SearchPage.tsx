@@ -1,0 +1,47 @@
+import { Card, Input, Select, Space } from 'antd';
+import { useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { CaseActions } from '../actions/CaseActions';
+import type { Case } from '../api/types';
+import { CaseTable } from '../components/CaseTable';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { PageHeader } from '../components/PageHeader';
+import { useCursorList } from '../hooks/useCursorList';
+import { zh } from '../terms';
+
+/** 案件查询: by words (title, description, address) and status, within the user's scope. */
+export function SearchPage() {
+  const navigate = useNavigate();
+  const [q, setQ] = useState('');
+  // A case number goes straight to its page; anything else searches the text.
+  const search = (v: string) => (/^\d{8,20}$/.test(v.trim()) ? void navigate(`/console/cases/${v.trim()}`) : setQ(v.trim()));
+  const [status, setStatus] = useState<string | undefined>();
+  const list = useCursorList<Case>('/cases', { q: q || undefined, status, limit: 20 });
+  return (
+    <>
+      <PageHeader title="案件查询">只列出您的辖区或单位范围内的案件。</PageHeader>
+      <Card>
+        <Space wrap style={{ marginBottom: 16 }}>
+          <Input.Search placeholder="案件编号，或标题、内容、地址中的文字" allowClear enterButton="查询" style={{ width: 360 }} onSearch={search} />
+          <Select
+            allowClear
+            placeholder="全部状态"
+            style={{ width: 160 }}
+            value={status}
+            onChange={setStatus}
+            options={Object.entries(zh.status).map(([value, label]) => ({ value, label }))}
+          />
+        </Space>
+        <ErrorNotice error={list.error} onRetry={list.reload} />
+        <CaseTable
+          cases={list.items}
+          loading={list.loading}
+          hasMore={list.hasMore}
+          onLoadMore={list.loadMore}
+          empty="没有符合条件的案件"
+          actions={(c) => <CaseActions target={c} onDone={list.reload} />}
+        />
+      </Card>
+    </>
+  );
+}
