@@ -1,6 +1,7 @@
 import { kpiFacts, type CaseEvent, type CaseState } from '../workflows/domain';
 import type { Db } from '../db/connection';
 import { saveCaseProjection, type CaseProjection } from '../db/queries/cases';
+import { recordTriageExamples } from '../db/queries/triage';
 
 export interface ProjectCaseInput {
   state: CaseState;
@@ -30,6 +31,8 @@ export function createProjectionActivities(db: Db): ProjectionActivities {
   return {
     async projectCase(input) {
       await saveCaseProjection(db, caseProjection(input));
+      // What dispatchers teach smart dispatch: a recategorization, the units of each dispatch (keyed by event).
+      await recordTriageExamples(db, input.state, input.events);
     },
   };
 }

@@ -28,6 +28,11 @@ import { slaPolicyRoutes } from './routes/sla-policies';
 import { publicBoardRoutes } from './routes/public-board';
 import type { PayloadCodec } from '@temporalio/common';
 import { codecEndpoint } from './codec-endpoint';
+import { triageRoutes } from './routes/triage';
+import { TriageModels } from '../triage/models';
+import { open311Router, type Open311Settings } from './open311/router';
+import { open311AdminRoutes } from './open311/admin-routes';
+import { open311Settings } from './open311/settings';
 
 export interface AppDeps {
   db: Db;
@@ -48,6 +53,10 @@ export interface AppDeps {
   consoleDir?: string;
   /** The payload codec served to the Temporal Web UI at /codec (CODEC_CORS_ORIGINS); no /codec when absent. */
   codec?: { codec: PayloadCodec; namespace: string; corsOrigins: string[] };
+  /** The smart-dispatch model this process serves (reloaded when a newer one is trained); one per app when absent. */
+  triageModels?: TriageModels;
+  /** Open311 GeoReport v2 at /open311/v2; what is not given comes from OPEN311_* in the environment. */
+  open311?: Partial<Open311Settings>;
 }
 
 const trustProxySetting = (value: string | undefined): boolean | number | string => {
@@ -80,6 +89,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders());
   // Before the API's CORS policy and body limit: the codec answers the Temporal UI's origin and larger bodies.
   if (deps.codec) app.use('/codec', codecEndpoint({ ...deps.codec, db, log, rateLimitPerMinute: deps.rateLimitPerMinute ?? 600 }));
+  // Open311 too: public reads from any origin, form bodies it reads itself, its own error format and limits.
+  app.use('/open311/v2', open311Router({ db, gateway, log, settings: open311Settings(deps.open311, deps.rateLimitPerMinute ?? 600) }));
   app.use(corsPolicy(deps.corsOrigins ?? []));
   app.use(httpMetrics());
   // Before the limiter so that refusals are recorded; it skips 429s itself.
@@ -111,6 +122,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(caseRoutes({ db, gateway, officeHours }, registry));
   api.use(alertRoutes({ db, feed: deps.alertFeed }, registry));
   api.use(kpiRoutes({ db }, registry));
+  api.use(triageRoutes({ db, models: deps.triageModels ?? new TriageModels(db, log) }, registry));
+  api.use(open311AdminRoutes({ db }, registry));
   app.use('/api/v1', api);
 
   serveConsole(app, deps.consoleDir ?? findConsoleBuild());

@@ -44,6 +44,9 @@ export const permissions = {
   'cases.complexDecision': { roles: ['supervisor'], scope: 'case' },
   'cases.withdraw': { roles: ['clerk'], scope: 'case' },
   'cases.merge': { roles: ['dispatcher'], scope: 'case' },
+  'cases.recategorize': { roles: ['dispatcher'], scope: 'case' },
+  // Smart dispatch: suggestions while a request is taken; duplicates only among cases of the caller's subtree.
+  'triage.suggest': { roles: ['clerk', 'gridWorker', 'dispatcher'], scope: 'jurisdiction' },
   'alerts.read': { roles: ['supervisor', 'dispatcher', 'admin'], scope: 'jurisdiction' },
   'alerts.ack': { roles: ['supervisor', 'dispatcher', 'admin'], scope: 'jurisdiction' },
   'kpis.read': { roles: ['supervisor', 'admin'], scope: 'jurisdiction' },
@@ -62,6 +65,9 @@ export const permissions = {
   'sla.write': { roles: ['admin'], scope: 'none' },
   // Decoded payloads hold reporters unmasked, across every jurisdiction: platform administrators only.
   'codec.use': { roles: ['admin'], scope: 'none' },
+  // Open311 clients and their api keys (the key is shown once, at creation): platform administrators only.
+  'open311.clients.read': { roles: ['admin'], scope: 'none' },
+  'open311.clients.write': { roles: ['admin'], scope: 'none' },
 } as const satisfies Record<string, PermissionRule>;
 
 export type Permission = keyof typeof permissions;

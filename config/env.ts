@@ -65,6 +65,12 @@ export const envSchema = z.object({
     }),
   /** Browser origins of the Temporal Web UI allowed to call the codec endpoint (/codec/decode). */
   CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+  /** Open311 GeoReport v2 `jurisdiction_id` (/open311/v2); unset: the city node's code. Any other value sent is a 404. */
+  OPEN311_JURISDICTION_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ -').optional(),
+  /** Which cases `GET /open311/v2/requests` lists: `open311` (those that came in through Open311) or `all` (every one but 举报 reports). */
+  OPEN311_PUBLISH: z.enum(['open311', 'all']).default('open311'),
+  /** Open311 POSTs per minute per api key; over it, 429. */
+  OPEN311_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /**
    * Office hours for the working-time basis, Asia/Shanghai, e.g. `08:30-12:00,14:00-17:30` (the default).
    * Kept as text; `parseOfficeHours` turns it into periods. Validated here so a typo stops start-up.

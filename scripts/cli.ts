@@ -11,7 +11,13 @@ import { stackPayloadKeys } from './stack/payload-keys';
 import { createDb, Db, migrateLatest } from '../db/connection';
 import { getUserByUsername, issueToken } from '../db/queries/users';
 import { seedDemoCity } from '../db/seeds/demo-city';
+import { createOpen311Client, importAreas } from '../db/queries/open311';
+import { GeoJsonError, parseAreaImport } from '../api/open311/geo';
+import { readFile } from 'node:fs/promises';
 import { findRunningPostgres, maskDatabaseUrl } from './stack/postgres';
+import { trainFromDatabase, trainingSources, type TrainingSource } from '../triage/training';
+import { importLabelledFile } from '../triage/import';
+import { ensureTriageTrainingSchedule } from '../worker/triage-schedule';
 
 export interface CliContext {
   env: Env;
@@ -109,6 +115,76 @@ export const commands: Record<string, CliCommand> = {
       } finally {
         await connection.close();
       }
+    },
+  },
+  'open311-key': {
+    usage: 'open311-key <clientName>',
+    summary: '新建 Open311 客户端并签发 api_key，输出最后一个词是密钥 (create an Open311 client; the last word printed is its api key)',
+    async run(args, ctx) {
+      const name = args.join(' ').trim();
+      if (!name || args.some((a) => a.startsWith('--'))) throw new UsageError('需要客户端名称 (a client name)');
+      const { client, key } = await createOpen311Client(await ctx.db(), name);
+      ctx.hint(
+        `已新建 Open311 客户端「${client.name}」(${client.id})，系统用户 ${client.username}（市级受理员）；密钥只显示这一次 ` +
+          `(Open311 client created; the key is shown once). 吊销 (revoke): DELETE /api/v1/open311/clients/${client.id}`,
+      );
+      ctx.out(`api_key ${key}`);
+    },
+  },
+  'import-areas': {
+    usage: 'import-areas <file.geojson>',
+    summary: '导入社区（村）的中心点与范围，供 Open311 按经纬度定位 (load community centroids and areas from GeoJSON)',
+    async run(args, ctx) {
+      const [file, ...extra] = args;
+      if (!file || extra.length) throw new UsageError('需要且只需要一个 GeoJSON 文件 (exactly one GeoJSON file)');
+      let imports;
+      try {
+        imports = parseAreaImport(JSON.parse(await readFile(file, 'utf8')));
+      } catch (err) {
+        if (err instanceof GeoJsonError || err instanceof SyntaxError) throw new Error(`GeoJSON 无效 (invalid GeoJSON): ${err.message}`);
+        throw err;
+      }
+      const { updated } = await importAreas(await ctx.db(), imports);
+      ctx.out(String(updated));
+      ctx.hint(`已更新 ${updated} 个辖区的中心点与范围 (updated ${updated} jurisdictions)`);
+    },
+  },
+  train: {
+    usage: 'train [--import FILE] [--exclude seed,...] | train schedule [--cron "30 2 * * *"]',
+    summary:
+      '训练智能分拨模型并保存为新版本，API 30 秒内自动加载；--import 先导入本市历史诉求（JSON Lines: {"text","category","id"?}）；' +
+      'schedule 创建或更新每晚自动训练的 Temporal 计划 (train the smart-dispatch model now; import a history file first; or set the nightly schedule)',
+    async run(args, ctx) {
+      const { positional, options } = parseArgs(args, ['import', 'exclude', 'cron']);
+      if (positional[0] === 'schedule') {
+        if (positional.length > 1 || options.import || options.exclude) throw new UsageError('train schedule 只接受 --cron (takes only --cron)');
+        const address = ctx.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${ctx.env.TEMPORAL_PORT}`;
+        const connection = await Connection.connect({ address }).catch((err: Error) => {
+          throw new Error(`无法连接 Temporal (cannot reach Temporal) ${address}: ${err.message}`);
+        });
+        try {
+          const keys = await stackPayloadKeys(ctx.env, path.resolve(__dirname, '..', ctx.env.DATA_DIR));
+          const client = new Client({ connection, namespace: ctx.env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(parsePayloadKeys(keys.value)) });
+          const outcome = await ensureTriageTrainingSchedule(client, { taskQueue: ctx.env.TEMPORAL_TASK_QUEUE, cron: options.cron, update: true });
+          ctx.out(JSON.stringify({ schedule: 'triage-training', outcome, cron: options.cron ?? '30 2 * * *', timezone: 'Asia/Shanghai' }));
+        } finally {
+          await connection.close();
+        }
+        return;
+      }
+      if (positional.length) throw new UsageError(`未知参数 (unexpected argument): ${positional.join(' ')}`);
+      if (options.cron) throw new UsageError('--cron 只用于 train schedule (only with train schedule)');
+      const exclude = (options.exclude ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const unknown = exclude.filter((s) => !(trainingSources as readonly string[]).includes(s));
+      if (unknown.length) throw new UsageError(`--exclude 只能是 (must be among) ${trainingSources.join(',')}：${unknown.join(',')}`);
+      const db = await ctx.db();
+      if (options.import) {
+        const imported = await importLabelledFile(db, options.import);
+        ctx.hint(`已导入 ${imported} 条历史诉求 (imported ${imported} labelled requests) from ${options.import}`);
+      }
+      const trained = await trainFromDatabase(db, { trigger: 'cli', exclude: exclude as TrainingSource[] });
+      ctx.out(JSON.stringify({ version: trained.version, trainedAt: trained.trainedAt, examples: trained.examples, sources: trained.summary.sources, trainingAccuracy: trained.summary.trainingAccuracy }));
+      ctx.hint(`模型版本 ${trained.version} 已保存，${trained.examples} 条样本，API 30 秒内加载 (model ${trained.version} stored; APIs load it within 30 s)`);
     },
   },
   seed: {

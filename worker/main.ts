@@ -5,6 +5,8 @@ import { OfficeHours, parseOfficeHours } from '../workflows/domain/calendar/dead
 import { EnvError, loadEnv, requirePayloadKeys } from '../config/env';
 import { dataConverterFor } from '../config/payload-codec';
 import { createDb, Db } from '../db/connection';
+import { Client } from '@temporalio/client';
+import { ensureTriageTrainingSchedule } from './triage-schedule';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -49,6 +51,10 @@ async function main(): Promise<void> {
     officeHours: parseOfficeHours(env.OFFICE_HOURS),
     dataConverter,
   });
+  // The nightly retraining of the smart-dispatch model (a Temporal Schedule), created once by whichever worker starts first.
+  await ensureTriageTrainingSchedule(new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter }), { taskQueue: env.TEMPORAL_TASK_QUEUE })
+    .then((outcome) => console.log(JSON.stringify({ msg: 'triage training schedule', outcome })))
+    .catch((err: Error) => console.error(JSON.stringify({ msg: 'triage training schedule not ensured', error: err.message })));
   // Worker.run handles SIGINT/SIGTERM itself: it drains in-flight tasks, then resolves.
   await worker.run();
   await Promise.all([db.destroy(), connection.close()]);

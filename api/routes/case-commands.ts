@@ -6,6 +6,8 @@
 import type { ZodType } from 'zod';
 import type { Db } from '../../db/connection';
 import { getCaseScopeInfo } from '../../db/queries/cases';
+import { getCategory } from '../../db/queries/categories';
+import { isLeafCategory } from '../../db/queries/triage';
 import type { AuthenticatedUser } from '../../db/queries/users';
 import type { CaseCommandName, CaseCommands } from '../../workflows/domain';
 import { ApiError } from '../errors';
@@ -24,6 +26,7 @@ import {
   MergeBody,
   PauseBody,
   ProgressBody,
+  RecategorizeBody,
   RejectBody,
   ResolveBody,
   ResumeBody,
@@ -128,6 +131,20 @@ export const caseCommandRoutes: { [K in CaseCommandName]: CaseCommandRoute<K> } 
         throw new ApiError(404, 'NOT_FOUND', `主案件不存在或不在您的辖区内：${c.intoCaseId}`, [{ field: 'intoCaseId', message: '请填写本辖区内仍在办理的案件编号' }]);
       }
       return { ...c, into: { status: into.status } };
+    },
+  },
+  recategorize: {
+    path: 'category',
+    action: '更改事项分类',
+    summary: '改分类：调度员更正事项分类（时限按新分类重算；更正记为智能分拨的训练样本）',
+    permission: 'cases.recategorize',
+    body: RecategorizeBody,
+    // The rules need the new category's deadline class; a category that does not exist, or a group, is a 400.
+    enrich: async (c, { db }) => {
+      const category = await getCategory(db, c.category);
+      if (!category) throw ApiError.validation([{ field: 'category', message: `事项分类不存在：${c.category}` }]);
+      if (!(await isLeafCategory(db, category.id))) throw ApiError.validation([{ field: 'category', message: `请选择具体的事项分类（${category.name}是分类组）` }]);
+      return { ...c, categoryClass: category.slaClass };
     },
   },
   resolve: { path: 'resolve', action: '办结', summary: '办结：牵头单位联络员或直接办理人提交办理结果', permission: 'cases.resolve', body: ResolveBody },

@@ -2,22 +2,20 @@ import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router } from 'express';
 import type { Db } from '../../db/connection';
-import { getCategory } from '../../db/queries/categories';
 import { timeLeftFor } from '../time-left';
 import type { OfficeHours } from '../../workflows/domain/calendar/deadline-arithmetic';
 import { TimelineRow, decodeCursor, getCaseScopeInfo, getCaseState, getTimeline, listCases } from '../../db/queries/cases';
 import { claimRequestKey, requestHash } from '../../db/queries/request-idempotency';
-import { escalationTiersOf, getJurisdiction } from '../../db/queries/jurisdictions';
 import { getUnits } from '../../db/queries/units';
 import type { AuthenticatedUser } from '../../db/queries/users';
-import { caseCommandNames, CaseCommandName, CaseCommands, CaseIntake, CaseState, invalidState, slaClassFor, SlaClassName } from '../../workflows/domain';
+import { caseCommandNames, CaseCommandName, CaseCommands, CaseState, invalidState } from '../../workflows/domain';
 import { toActor } from '../auth';
 // Who sees which case: the scope half of the permission table (api/permissions.ts).
-import { canSeeCase, caseListScope, mayReportAt } from '../permissions';
+import { canSeeCase, caseListScope } from '../permissions';
 import type { CaseGateway } from '../case-gateway';
-import { openCaseFromIntake } from '../case-intake';
+import { openCase } from '../case-intake';
 import { caseView } from '../case-view';
-import { ApiError, ErrorDetail } from '../errors';
+import { ApiError } from '../errors';
 import { defineRoute, RouteContext } from '../routing';
 import { CaseBody, CaseIdParams, CaseList, ListCasesQuery, OpenCaseBody } from '../schemas/cases';
 import { caseCommandRoutes, type CaseCommandRoute } from './case-commands';
@@ -28,27 +26,6 @@ async function loadVisibleCase(db: Db, user: AuthenticatedUser, id: string): Pro
   const info = await getCaseScopeInfo(db, id);
   if (!info) throw ApiError.notFound('案件');
   if (!canSeeCase(user, info)) throw ApiError.forbidden('该案件不在您的辖区或单位范围内');
-}
-
-/** Checks that every id the client named exists, so a typo is a 400 naming the field, not a broken case. */
-async function resolveIntake(db: Db, body: ReturnType<typeof OpenCaseBody.parse>, user: AuthenticatedUser) {
-  const details: ErrorDetail[] = [];
-  const [category, community] = await Promise.all([getCategory(db, body.category), getJurisdiction(db, body.location.communityId)]);
-  if (!category) details.push({ field: 'category', message: `事项分类不存在：${body.category}` });
-  if (!community || community.level !== 'community') {
-    details.push({ field: 'location.communityId', message: `社区（村）不存在：${body.location.communityId}` });
-  }
-  if (community && body.location.gridId) {
-    const grid = await getJurisdiction(db, body.location.gridId);
-    if (!grid || grid.level !== 'grid' || grid.parentId !== community.id) {
-      details.push({ field: 'location.gridId', message: `网格不存在或不属于该社区：${body.location.gridId}` });
-    }
-  }
-  if (details.length) throw ApiError.validation(details);
-  const tiers = await escalationTiersOf(db, community!.id);
-  if (!tiers.street || !tiers.city) throw ApiError.validation([{ field: 'location.communityId', message: '该社区未挂接到街道和市级平台' }]);
-  if (!mayReportAt(user, community!.path)) throw ApiError.forbidden('只能受理本辖区内的诉求');
-  return { categoryClass: category!.slaClass as SlaClassName, streetId: tiers.street.id, cityId: tiers.city.id, path: community!.path };
 }
 
 export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: OfficeHours }, registry: OpenAPIRegistry): Router {
@@ -80,23 +57,7 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
       idempotent: true,
     },
     async ({ body, user, idempotencyKey }) => {
-      const resolved = await resolveIntake(db, body, user);
-      const intakeFor = (caseNo: string): CaseIntake => ({
-        id: caseNo,
-        caseNo,
-        requestType: body.requestType,
-        category: body.category,
-        slaClass: slaClassFor(body.urgency, resolved.categoryClass),
-        urgency: body.urgency,
-        title: body.title,
-        description: body.description,
-        channel: body.channel,
-        location: { ...body.location, streetId: resolved.streetId, cityId: resolved.cityId, path: resolved.path },
-        reporter: body.reporter,
-        attachments: body.attachments ?? [],
-        public: body.public ?? false,
-      });
-      const opened = await openCaseFromIntake(deps, { body, actor: toActor(user), userId: user.id, idempotencyKey, intakeFor });
+      const opened = await openCase(deps, { body, user, idempotencyKey });
       return { status: opened.created ? 201 : 200, body: await present(opened.state, user) };
     },
   );

@@ -65,6 +65,10 @@ export const MergeBody = z
   .strictObject({ intoCaseId: z.string().regex(/^[0-9]{8,20}$/, '案件编号格式不正确').openapi({ example: '20261123000001' }) })
   .openapi('MergeRequest');
 
+export const RecategorizeBody = z
+  .strictObject({ category: id('cable-sagging'), note: text(2000).optional().openapi({ example: '来电所述为线缆下垂，不是电杆倾斜' }) })
+  .openapi('RecategorizeRequest');
+
 export const AcceptBody = z.strictObject({ note: text(2000).optional() }).openapi('AcceptRequest');
 export const RejectBody = z.strictObject({ reason: text(2000, 5) }).openapi('RejectRequest');
 export const ResolveBody = z

@@ -7,8 +7,10 @@ import * as kpiFacts from './005_kpi_facts';
 import * as maxPause from './006_max_pause';
 import * as requestIdempotency from './007_request_idempotency';
 import * as consoleReads from './008_console_reads';
-import * as alertAcks from './011_alert_acks';
-import * as caseLists from './012_case_lists';
+import * as alertAcks from './009_alert_acks';
+import * as caseLists from './010_case_lists';
+import * as triage from './011_triage';
+import * as open311 from './012_open311';
 
 /** Every migration, in order. A new migration is a new file added at the end of this list. */
 export const migrations: { name: string; module: Knex.Migration }[] = [
@@ -20,6 +22,8 @@ export const migrations: { name: string; module: Knex.Migration }[] = [
   { name: '006_max_pause', module: maxPause },
   { name: '007_request_idempotency', module: requestIdempotency },
   { name: '008_console_reads', module: consoleReads },
-  { name: '011_alert_acks', module: alertAcks },
-  { name: '012_case_lists', module: caseLists },
+  { name: '009_alert_acks', module: alertAcks },
+  { name: '010_case_lists', module: caseLists },
+  { name: '011_triage', module: triage },
+  { name: '012_open311', module: open311 },
 ];

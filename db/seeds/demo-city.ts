@@ -3,6 +3,8 @@ import { defaultSlaPolicies, slaClasses, type SlaClass } from '../../config/sla-
 import { childPath, type JurisdictionLevel } from '../queries/jurisdictions';
 import type { UnitKind } from '../queries/units';
 import type { UserRole } from '../queries/users';
+import { saveLabelledTexts } from '../queries/triage';
+import { categoryKeywords, triageCorpus } from './triage-corpus';
 
 /**
  * A demo city modelled on 林州市 (Henan) as the 三办协同 article describes it. Names marked "demo" below are
@@ -131,6 +133,33 @@ const jurisdictions: [string, string, JurisdictionLevel, string | null][] = [
   [g.yanyu1, '岩峪村第一网格', 'grid', c.yanyu],
 ];
 
+/**
+ * Where each community is, for Open311's lat/long (OPEN311.md): a centroid [lat, lng] (WGS84) for every one,
+ * and for the town's communities an area (a rectangle about 1 km across, [south, west, north, east]), laid
+ * side by side around 林州's centre. The villages have a centroid only: a point near one (within 5 km)
+ * finds it by distance. Made up for the demo; a city loads its own with `npm run cli -- import-areas`.
+ */
+export const demoPlaces: Record<string, { centroid: [number, number]; box?: [number, number, number, number] }> = {
+  [c.xiaochi]: { centroid: [36.085, 113.825], box: [36.08, 113.82, 36.09, 113.83] },
+  [c.wayao]: { centroid: [36.085, 113.835], box: [36.08, 113.83, 36.09, 113.84] },
+  [c.xihuayuan]: { centroid: [36.095, 113.805], box: [36.09, 113.8, 36.1, 113.81] },
+  [c.xiangyang]: { centroid: [36.095, 113.815], box: [36.09, 113.81, 36.1, 113.82] },
+  [c.longshan]: { centroid: [36.075, 113.805], box: [36.07, 113.8, 36.08, 113.81] },
+  [c.hongqiqu]: { centroid: [36.075, 113.815], box: [36.07, 113.81, 36.08, 113.82] },
+  [c.guiyuan]: { centroid: [36.095, 113.825], box: [36.09, 113.82, 36.1, 113.83] },
+  [c.taihang]: { centroid: [36.095, 113.835], box: [36.09, 113.83, 36.1, 113.84] },
+  [c.yanyu]: { centroid: [36.03, 113.9] },
+  [c.donggang]: { centroid: [36.045, 113.88] },
+  [c.wulong]: { centroid: [36.2, 113.72] },
+  [c.nanshan]: { centroid: [36.18, 113.74] },
+};
+
+/** A box as a closed GeoJSON Polygon ring of [lng, lat] positions. */
+const boxPolygon = ([s0, w, n0, e]: [number, number, number, number]) => ({
+  type: 'Polygon',
+  coordinates: [[[w, s0], [e, s0], [e, n0], [w, n0], [w, s0]]],
+});
+
 /** [id, name, shortName, kind]; all serve the whole city. */
 const units: [string, string, string, UnitKind][] = [
   [u.mobile, '中国移动林州分公司', '移动', 'telecom'],
@@ -149,8 +178,8 @@ const units: [string, string, string, UnitKind][] = [
   [u.justice, '林州市司法局', '司法', 'department'],
 ];
 
-/** [id, name, parentId, slaClass, description]; groups first. */
-const categories: [string, string, string | null, SlaClass, string][] = [
+/** [id, name, parentId, slaClass, description]; groups first. Exported for the triage bench (it trains offline). */
+export const demoCategories: [string, string, string | null, SlaClass, string][] = [
   ['municipal', '市政设施', null, 'general', '道路、井盖、路灯、排水等市政设施问题'],
   ['utilities', '水电气热', null, 'utility', '供水、供电、供气、供暖等民生保障问题，7×24小时办理'],
   ['telecom', '通信设施', null, 'general', '通信、广电线缆及设施问题'],
@@ -241,6 +270,11 @@ export async function seedDemoCity(db: Knex): Promise<void> {
       return { id, name, level, parent_id: parentId, path };
     });
     await trx('jurisdictions').insert(jurisdictionRows).onConflict('id').merge(['name', 'level', 'parent_id', 'path']);
+    for (const [id, place] of Object.entries(demoPlaces)) {
+      await trx('jurisdictions')
+        .where({ id })
+        .update({ centroid_lat: place.centroid[0], centroid_lng: place.centroid[1], area: place.box ? JSON.stringify(boxPolygon(place.box)) : null });
+    }
 
     await trx('units')
       .insert(
@@ -258,16 +292,25 @@ export async function seedDemoCity(db: Knex): Promise<void> {
 
     await trx('categories')
       .insert(
-        categories.map(([id, name, parentId, slaClass, description]) => ({
+        demoCategories.map(([id, name, parentId, slaClass, description]) => ({
           id,
           name,
           parent_id: parentId,
           sla_class: slaClass,
           description,
+          keywords: categoryKeywords[id] ?? [],
         })),
       )
       .onConflict('id')
-      .merge(['name', 'parent_id', 'sla_class', 'description']);
+      .merge(['name', 'parent_id', 'sla_class', 'description', 'keywords']);
+
+    // Smart dispatch's seed history (db/seeds/triage-corpus.ts): exactly the file's sentences, keyed by position.
+    await saveLabelledTexts(
+      trx,
+      'seed',
+      Object.entries(triageCorpus).flatMap(([category, texts]) => texts.map((text, i) => ({ key: `seed:${category}:${i + 1}`, text, category }))),
+      { replace: true },
+    );
 
     await trx('responsibilities')
       .insert(

@@ -11,6 +11,7 @@ import { createApp } from '../../api/app';
 import { mayAct, permissions, registeredRoutes, type RegisteredRoute } from '../../api/permissions';
 import { createLogger } from '../../config/logger';
 import { getUserByUsername, issueToken } from '../../db/queries/users';
+import { createOpen311Client } from '../../db/queries/open311';
 import { demo } from '../../db/seeds/demo-city';
 import { roles, type Role } from '../../workflows/domain';
 import { cableIntake } from '../support/fixtures';
@@ -112,6 +113,9 @@ async function caseWithAlert(): Promise<Fixture> {
   return { caseId, other: String(alert.id) };
 }
 
+let clientNames = 0;
+const clientName = () => `矩阵客户端-${marker}-${++clientNames}`;
+
 const matrix: Record<string, Entry> = {
   // Reference data: everyone reads, no scope.
   'get /jurisdictions': { success: 200, request: () => ({ path: '/api/v1/jurisdictions' }), outOfScope: 'same' },
@@ -193,6 +197,16 @@ const matrix: Record<string, Entry> = {
     outOfScope: 'same',
   },
 
+  // Open311 clients and their api keys: admins only, city-wide.
+  'get /open311/clients': { success: 200, request: () => ({ path: '/api/v1/open311/clients' }), outOfScope: 'same' },
+  'post /open311/clients': { success: 201, request: () => ({ path: '/api/v1/open311/clients', body: { name: clientName() } }), outOfScope: 'same' },
+  'delete /open311/clients/:id': {
+    success: 200,
+    setup: async () => ({ other: (await createOpen311Client(stack.db, clientName())).client.id }),
+    request: (fx) => ({ method: 'DELETE', path: `/api/v1/open311/clients/${fx.other}` }),
+    outOfScope: 'same',
+  },
+
   // Cases.
   'post /cases': {
     success: 201,
@@ -228,6 +242,18 @@ const matrix: Record<string, Entry> = {
   'post /cases/:id/merge': {
     ...command('merge', {}, async () => ({ caseId: await cases.triage(), other: await cases.triage() })),
     request: (fx) => ({ path: `/api/v1/cases/${fx.caseId}/merge`, body: { intoCaseId: fx.other } }),
+  },
+  'post /cases/:id/category': command('category', { category: demo.categories.roadDamage, note: '实为路面塌陷' }, triage),
+  // Smart dispatch: duplicates come only from cases of the caller's subtree (the fixture is the newest such case).
+  'post /triage/suggestions': {
+    success: 200,
+    setup: triage,
+    request: () => ({
+      path: '/api/v1/triage/suggestions',
+      body: { title: '东大线通信线缆下垂', description: `${marker} 线缆下垂，最低处距地面仅3米`, location: { communityId: communities.xiaochi } },
+    }),
+    outOfScope: 'filtered',
+    visible: (body, fx) => body.duplicates.some((d: { id: string }) => d.id === fx.caseId),
   },
   'post /cases/:id/resolve': command('resolve', { summary: '已对下垂线缆集中梳理抬升' }, inProgress, { actor: workerOf }),
   'post /cases/:id/callback': command('callback', { rating: 'satisfied' }, async () => ({ caseId: await cases.resolved() })),

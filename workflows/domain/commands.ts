@@ -1,4 +1,4 @@
-import type { CaseStatus, Rating } from './terms';
+import type { CaseStatus, Rating, SlaClassName } from './terms';
 
 /** What a user asks of a case. Each becomes a Temporal Update of the same name. */
 export interface CaseCommands {
@@ -26,6 +26,11 @@ export interface CaseCommands {
   withdraw: { reason: string };
   /** `into`: what the API read of the primary case, so that the rules can refuse one that already ended. */
   merge: { intoCaseId: string; into?: { status: CaseStatus } | null };
+  /**
+   * A dispatcher corrects the category (智能分拨's corrections are learned from). `categoryClass`: the SLA class
+   * of the new category as the API read it from the catalogue, so that the rules can move the deadlines.
+   */
+  recategorize: { category: string; categoryClass?: SlaClassName | null; note?: string | null };
 }
 
 export type CaseCommandName = keyof CaseCommands;
@@ -48,6 +53,7 @@ export const caseCommandNames = [
   'escalate',
   'withdraw',
   'merge',
+  'recategorize',
 ] as const satisfies readonly CaseCommandName[];
 
 export type CaseCommand = { [K in CaseCommandName]: { type: K } & CaseCommands[K] }[CaseCommandName];

@@ -6,6 +6,7 @@ import { forbidden, invalid, invalidState, Rejection } from './rejection';
 import { durationInDays, parseDuration, type ParsedDuration } from './duration';
 import { hasEnded, handlesCase, isWorkDone } from './case-status';
 import { zh } from './terms';
+import { slaClassFor } from './sla-class';
 import type { Actor, Assignment, CaseState } from './types';
 
 export type Decision = { ok: true; events: CaseEventData[] } | { ok: false; rejection: Rejection };
@@ -220,6 +221,15 @@ const rules: { [K in keyof CaseCommands]: Rule<K> } = {
       });
     }
     return accept({ type: 'merged', intoCaseId: command.intoCaseId });
+  },
+
+  recategorize(state, command, actor) {
+    if (isWorkDone(state.status)) return refuse(invalidState(state, '更改事项分类'));
+    if (!isTierDispatcher(actor, state)) return refuse(forbidden(`只有${zh.tier[state.tier]}的调度员可以更改事项分类`));
+    if (command.category === state.category) return refuse(invalid('category', '事项分类未改变'));
+    // An approved complex mark stays; otherwise the new category's class decides (urgent stays urgent).
+    const slaClass = state.slaClass === 'complex' || !command.categoryClass ? state.slaClass : slaClassFor(state.urgency, command.categoryClass);
+    return accept({ type: 'recategorized', from: state.category, to: command.category, slaClass, note: command.note ?? null });
   },
 };
 

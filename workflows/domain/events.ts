@@ -1,5 +1,5 @@
 import type { Agreement, CaseIntake, Instant } from './types';
-import type { AlertType, Rating, Role, Tier } from './terms';
+import type { AlertType, Rating, Role, SlaClassName, Tier } from './terms';
 
 export type { CaseIntake };
 
@@ -60,6 +60,8 @@ export type CaseEventData =
   | { type: 'withdrawn'; reason: string }
   | { type: 'merged'; intoCaseId: string }
   | { type: 'duplicate_merged'; caseId: string; title: string }
+  /** The category changed (a dispatcher's correction); `slaClass`: the deadline class from now on. */
+  | { type: 'recategorized'; from: string; to: string; slaClass: SlaClassName; note: string | null }
   | { type: 'clocks_planned'; plans: ClockPlan[] }
   | { type: 'clocks_plan_failed'; failures: ClockPlanFailure[] }
   | { type: 'clock_warned'; clockId: string }

@@ -268,6 +268,18 @@ const appliers: { [T in CaseEvent['type']]: Applier<T> } = {
     return { ...state, duplicates: [...(state.duplicates ?? []).filter((id) => id !== event.caseId), event.caseId] };
   },
 
+  recategorized(state, event) {
+    if (event.slaClass === state.slaClass) return { ...state, category: event.to };
+    // Another deadline class (a water cut reported as noise, say): the running clocks are counted again on the
+    // new class's policy from their start, with the extensions and pauses they had, as for the complex mark.
+    const replanned = state.clocks.map((c) =>
+      isRunning(c) && (c.kind === 'triage' || c.kind === 'respond' || c.kind === 'resolve')
+        ? { ...c, plan: { from: c.startedAt, steps: c.adjustments ?? [] } }
+        : c,
+    );
+    return { ...state, category: event.to, slaClass: event.slaClass, clocks: replanned };
+  },
+
   clocks_planned(state, event) {
     let next = state;
     for (const p of event.plans) {
