@@ -215,6 +215,7 @@ export const ListCasesQuery = z
     requestType: z.enum(requestTypes).optional(),
     urgency: z.enum(urgencies).optional(),
     overdue: optionalBool,
+    awaiting: z.enum(['approval']).optional().openapi({ description: 'approval：待督办人员审批（延期申请或复杂件认定）的案件' }),
     createdFrom: Instant.optional().openapi({ description: '受理时间 ≥ 该时刻' }),
     createdTo: Instant.optional().openapi({ description: '受理时间 < 该时刻' }),
     dispatchedFrom: Instant.optional().openapi({ description: '首次派单时间 ≥ 该时刻' }),

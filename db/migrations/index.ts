@@ -11,6 +11,7 @@ import * as alertAcks from './009_alert_acks';
 import * as caseLists from './010_case_lists';
 import * as triage from './011_triage';
 import * as open311 from './012_open311';
+import * as awaitingApproval from './013_awaiting_approval';
 
 /** Every migration, in order. A new migration is a new file added at the end of this list. */
 export const migrations: { name: string; module: Knex.Migration }[] = [
@@ -26,4 +27,5 @@ export const migrations: { name: string; module: Knex.Migration }[] = [
   { name: '010_case_lists', module: caseLists },
   { name: '011_triage', module: triage },
   { name: '012_open311', module: open311 },
+  { name: '013_awaiting_approval', module: awaitingApproval },
 ];

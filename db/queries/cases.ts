@@ -17,6 +17,8 @@ export interface CaseFilter {
   requestType?: string;
   urgency?: string;
   overdue?: boolean;
+  /** `approval`: an extension or the complex mark waits for a supervisor. */
+  awaiting?: 'approval';
   createdFrom?: string;
   createdTo?: string;
   dispatchedFrom?: string;
@@ -109,6 +111,7 @@ export async function saveCaseProjection(db: Knex, { state, facts, alerts, event
     next_due: nextDue(state),
     reporter_phone: phoneDigits(state.reporter.phone),
     disclosed: state.public === true,
+    awaiting_approval: state.extension?.state === 'pending' || state.complexMark?.state === 'pending',
     ...kpiColumns(facts),
   };
   await db.transaction(async (trx) => {
@@ -257,6 +260,7 @@ export async function listCases(
   for (const [key, column] of equal) if (filter[key] !== undefined) query = query.where(column, filter[key] as string);
   if (filter.unitId) query = query.whereRaw('unit_ids @> ?::text[]', [[filter.unitId]]);
   if (filter.overdue !== undefined) query = query.where('overdue', filter.overdue);
+  if (filter.awaiting === 'approval') query = query.where('awaiting_approval', true);
   if (filter.phone) query = query.where('reporter_phone', phoneDigits(filter.phone) ?? '');
   if (filter.createdFrom) query = query.where('created_at', '>=', filter.createdFrom);
   if (filter.createdTo) query = query.where('created_at', '<', filter.createdTo);

@@ -83,6 +83,11 @@ describe('case lists', () => {
     expect(await ids(`createdFrom=${since}`)).toEqual([b.id, a.id]);
     expect(await ids(`dispatchedFrom=${since}`)).toEqual([b.id]);
     expect(await ids(`createdTo=${since}`)).toEqual([]);
+    await act(b.id, 'accept', u.liaisonTelecom);
+    await act(b.id, 'extension', u.liaisonTelecom, { duration: 'P2D', reason: '需协调施工队' });
+    expect(await ids('awaiting=approval')).toEqual([b.id]);
+    await act(b.id, 'extension/decision', u.supervisorStreet, { approve: true });
+    expect(await ids('awaiting=approval')).toEqual([]);
     const bad = await stack.call('GET', '/api/v1/cases?channel=fax', { as: u.supervisorCity });
     expect(bad.status).toBe(400);
     const wrongSort = await stack.call('GET', `/api/v1/cases?sort=due&cursor=${(await list('q=筛选&limit=1')).nextCursor}`, { as: u.supervisorCity });

@@ -10,20 +10,15 @@ import { useApiData } from '../../hooks/useApiData';
 import { formatDuration, formatTime } from '../../lib/format';
 import { term } from '../../terms';
 
-const maxPages = 5;
-
-/** Open cases of my area, a few pages of each open status (the API has no "pending approval" filter yet). */
+/** The cases of my area waiting for a supervisor's decision (GET /cases?awaiting=approval), every page. */
 async function openCases(signal: AbortSignal): Promise<Case[]> {
   const all: Case[] = [];
-  for (const status of ['in_progress', 'dispatched', 'triage']) {
-    let cursor: string | undefined;
-    for (let i = 0; i < maxPages; i++) {
-      const page = await api.get<Page<Case>>('/cases', { status, limit: 200, cursor }, signal);
-      all.push(...page.items);
-      if (!page.nextCursor) break;
-      cursor = page.nextCursor;
-    }
-  }
+  let cursor: string | undefined;
+  do {
+    const page: Page<Case> = await api.get<Page<Case>>('/cases', { awaiting: 'approval', limit: 200, cursor }, signal);
+    all.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
   return all;
 }
 
