@@ -100,7 +100,11 @@ suite('web console and public board (headless Chromium)', () => {
     await modal.waitFor(seen);
     if (fill) await fill(modal);
     await modal.getByRole('button', { name: `确认${action}` }).click();
-    await page.getByText(`${action}成功`).first().waitFor(seen);
+    // Success, or the error the page shows: a failure says what went wrong instead of timing out silently.
+    const success = page.getByText(`${action}成功`).first();
+    const failure = page.locator('.ant-message-error, .ant-modal .ant-alert-error').first();
+    await success.or(failure).waitFor(seen);
+    if (await failure.isVisible()) throw new Error(`${action}失败：${await failure.innerText()}`);
   }
 
   it(
