@@ -6,7 +6,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import type { Db } from '../../db/connection';
-import { createOpen311Client, getOpen311Client, listOpen311Clients, Open311ClientError, revokeOpen311Client } from '../../db/queries/open311';
+import { createOpen311Client, getOpen311Client, listOpen311Clients, Open311ClientError, revokeOpen311Client } from '../../db/queries/open311-clients';
 import { ApiError } from '../errors';
 import { defineRoute } from '../routing';
 import { Instant, text } from '../schemas/common';

@@ -10,28 +10,14 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Logger } from '../../config/logger';
 import type { Db } from '../../db/connection';
 import { appendAudit } from '../../db/queries/audit';
-import {
-  cityNode,
-  closedStatuses,
-  communityPlaces,
-  findOpen311ClientByKey,
-  firstCommunityOf,
-  jurisdictionNode,
-  latestProgressNotes,
-  leafCategories,
-  nameBook,
-  openStatuses,
-  placesNamedIn,
-  publishedCases,
-  recordOpen311Request,
-  type Publish,
-  type RequestFilter,
-} from '../../db/queries/open311';
+import { communityPlaces, firstCommunityOf, jurisdictionNode, placesNamedIn } from '../../db/queries/community-places';
+import { closedStatuses, latestProgressNotes, leafCategories, nameBook, openStatuses, publishedCases, type Publish, type RequestFilter } from '../../db/queries/open311';
+import { cityNode, findOpen311ClientByKey, recordOpen311Request } from '../../db/queries/open311-clients';
 import type { CaseStatus } from '../../workflows/domain';
 import type { CaseGateway } from '../case-gateway';
 import { openCase } from '../case-intake';
 import { ApiError, toApiError } from '../errors';
-import { communityAt } from './geo';
+import { communityAt } from '../../workflows/domain/geo';
 import { formParams, many, one, queryParams, type Params } from './form';
 import { BadArguments, definitionOf, intakeBodyOf, requestOf, serviceCodePattern, serviceNotice, serviceOf, type ResolvedPlace, type ServiceCategory } from './mapping';
 import { errorBody, isFormat, Open311Error, parseW3cdtf, send, type Format, type WireValue } from './wire';

@@ -8,7 +8,7 @@
  * compared with their JSON twins.
  */
 import { demo, demoPlaces } from '../../db/seeds/demo-city';
-import { getOpen311Request } from '../../db/queries/open311';
+import { getOpen311Request } from '../../db/queries/open311-clients';
 import { arrange } from '../support/arrange';
 import { startTestStack, type TestStack } from '../support/stack';
 import { insideBox, issueOpen311Key, open311Client, schema, validate, w3cdtfPattern, type Answer } from './support';

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hashToken } from '../../db/queries/users';
-import { communityPlaces } from '../../db/queries/open311';
+import { communityPlaces } from '../../db/queries/community-places';
 import { demo } from '../../db/seeds/demo-city';
 import { startTestStack, type TestStack } from '../support/stack';
 import { issueOpen311Key, open311Client, runCliCommand } from './support';

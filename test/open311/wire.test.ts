@@ -2,7 +2,7 @@
  * The pure parts of Open311: instants, the XML writer read back by a real XML parser, points to communities,
  * and the argument mapping. The schemas themselves are checked against the spec's own examples.
  */
-import { areaContains, communityAt, distanceMeters, parseAreaImport, type AreaGeometry } from '../../api/open311/geo';
+import { areaContains, communityAt, distanceMeters, parseAreaImport, type AreaGeometry } from '../../workflows/domain/geo';
 import { reporterName, titleOf } from '../../api/open311/mapping';
 import { inWords, parseW3cdtf, toXml, w3cdtf } from '../../api/open311/wire';
 import { demo } from '../../db/seeds/demo-city';

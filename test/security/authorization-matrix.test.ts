@@ -11,7 +11,7 @@ import { createApp } from '../../api/app';
 import { mayAct, permissions, registeredRoutes, type RegisteredRoute } from '../../api/permissions';
 import { createLogger } from '../../config/logger';
 import { getUserByUsername, issueToken } from '../../db/queries/users';
-import { createOpen311Client } from '../../db/queries/open311';
+import { createOpen311Client } from '../../db/queries/open311-clients';
 import { demo } from '../../db/seeds/demo-city';
 import { roles, type Role } from '../../workflows/domain';
 import { cableIntake } from '../support/fixtures';
