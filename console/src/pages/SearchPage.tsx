@@ -1,10 +1,8 @@
 import { Card, Input, Select, Space } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { CaseActions } from '../actions/CaseActions';
 import type { Case } from '../api/types';
-import { CaseTable } from '../components/CaseTable';
-import { ErrorNotice } from '../components/ErrorNotice';
+import { PagedCases } from '../components/PagedCases';
 import { PageHeader } from '../components/PageHeader';
 import { useCursorList } from '../hooks/useCursorList';
 import { zh } from '../terms';
@@ -32,14 +30,9 @@ export function SearchPage() {
             options={Object.entries(zh.status).map(([value, label]) => ({ value, label }))}
           />
         </Space>
-        <ErrorNotice error={list.error} onRetry={list.reload} />
-        <CaseTable
-          cases={list.items}
-          loading={list.loading}
-          hasMore={list.hasMore}
-          onLoadMore={list.loadMore}
+        <PagedCases
+          list={list}
           empty="没有符合条件的案件"
-          actions={(c) => <CaseActions target={c} onDone={list.reload} />}
         />
       </Card>
     </>

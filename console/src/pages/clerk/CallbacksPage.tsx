@@ -1,8 +1,6 @@
 import { Card } from 'antd';
-import { CaseActions } from '../../actions/CaseActions';
 import type { Case } from '../../api/types';
-import { CaseTable } from '../../components/CaseTable';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { PagedCases } from '../../components/PagedCases';
 import { PageHeader } from '../../components/PageHeader';
 import { useCursorList } from '../../hooks/useCursorList';
 
@@ -13,14 +11,10 @@ export function CallbacksPage() {
     <>
       <PageHeader title="待回访">致电诉求人，询问对办理结果的评价；「不满意」将重新交办。</PageHeader>
       <Card>
-        <ErrorNotice error={list.error} onRetry={list.reload} />
-        <CaseTable
-          cases={list.items}
-          loading={list.loading}
-          hasMore={list.hasMore}
-          onLoadMore={list.loadMore}
+        <PagedCases
+          list={list}
           empty="没有待回访的案件"
-          actions={(c) => <CaseActions target={c} onDone={list.reload} only={['callback']} />}
+          only={['callback']}
         />
       </Card>
     </>

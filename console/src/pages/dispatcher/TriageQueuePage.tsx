@@ -1,10 +1,8 @@
 import { Alert, Card } from 'antd';
 import { useMemo } from 'react';
-import { CaseActions } from '../../actions/CaseActions';
 import { tierOf } from '../../actions/available-actions';
 import type { Case } from '../../api/types';
-import { CaseTable } from '../../components/CaseTable';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { PagedCases } from '../../components/PagedCases';
 import { PageHeader } from '../../components/PageHeader';
 import { ProposedUnits } from '../../components/ProposedUnits';
 import { useCursorList } from '../../hooks/useCursorList';
@@ -25,15 +23,11 @@ export function TriageQueuePage() {
       </PageHeader>
       {!tier && <Alert type="warning" showIcon style={{ marginBottom: 16 }} title="您的账号未设在社区、街道或市级平台，没有可分派的层级，请联系管理员" />}
       <Card>
-        <ErrorNotice error={list.error} onRetry={list.reload} />
-        <CaseTable
+        <PagedCases
+          list={list}
           cases={cases}
-          loading={list.loading}
-          hasMore={list.hasMore}
-          onLoadMore={list.loadMore}
           empty="当前没有待分派的案件"
           extraColumns={[{ title: '建议单位', key: 'proposal', width: 220, render: (_: unknown, c: Case) => <ProposedUnits category={c.category} communityId={c.location.communityId} /> }]}
-          actions={(c) => <CaseActions target={c} onDone={list.reload} />}
         />
       </Card>
     </>

@@ -1,9 +1,7 @@
 import { Card, Segmented, Tag } from 'antd';
 import { useMemo, useState } from 'react';
-import { CaseActions } from '../../actions/CaseActions';
 import type { Case } from '../../api/types';
-import { CaseTable } from '../../components/CaseTable';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { PagedCases } from '../../components/PagedCases';
 import { PageHeader } from '../../components/PageHeader';
 import { useCursorList } from '../../hooks/useCursorList';
 import { byNearestDeadline } from '../../lib/deadlines';
@@ -49,16 +47,12 @@ export function UnitCasesPage() {
         按最近的时限排序：待签收的看签收时限，已签收的看办结时限。
       </PageHeader>
       <Card>
-        <ErrorNotice error={list.error} onRetry={list.reload} />
-        <CaseTable
+        <PagedCases
+          list={list}
           cases={cases}
           unitId={unitId}
-          loading={list.loading}
-          hasMore={list.hasMore}
-          onLoadMore={list.loadMore}
           empty="本单位当前没有待办案件"
           extraColumns={[{ title: '本单位', key: 'mine', width: 140, render: (_: unknown, c: Case) => myPart(c) }]}
-          actions={(c) => <CaseActions target={c} onDone={list.reload} />}
         />
       </Card>
     </>

@@ -1,8 +1,6 @@
 import { Card } from 'antd';
-import { CaseActions } from '../../actions/CaseActions';
 import type { Case } from '../../api/types';
-import { CaseTable } from '../../components/CaseTable';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { PagedCases } from '../../components/PagedCases';
 import { PageHeader } from '../../components/PageHeader';
 import { useCursorList } from '../../hooks/useCursorList';
 
@@ -13,14 +11,9 @@ export function OverduePage() {
     <>
       <PageHeader title="超时案件">有时限已过而未完成的案件；可督办或吹哨升级。</PageHeader>
       <Card>
-        <ErrorNotice error={list.error} onRetry={list.reload} />
-        <CaseTable
-          cases={list.items}
-          loading={list.loading}
-          hasMore={list.hasMore}
-          onLoadMore={list.loadMore}
+        <PagedCases
+          list={list}
           empty="没有超时案件"
-          actions={(c) => <CaseActions target={c} onDone={list.reload} />}
         />
       </Card>
     </>
