@@ -105,6 +105,12 @@ export function caseListScope(user: AuthenticatedUser): CaseScope {
 const isPlaceInSubtree = (user: AuthenticatedUser, communityPath: string): boolean =>
   !!user.jurisdictionPath && (underPath(communityPath, user.jurisdictionPath) || user.jurisdictionPath.startsWith(communityPath));
 
+/**
+ * A caller's earlier cases by phone: the phone is the reporter's data, so only the roles that always see
+ * reporters in full (the clerk who takes the call, the admin) may search by it.
+ */
+export const maySearchByPhone = (user: AuthenticatedUser): boolean => user.role === 'clerk' || user.role === 'admin';
+
 /** Intake follows the same rule as seeing a case: report only about places one works for. */
 export const mayReportAt = isPlaceInSubtree;
 

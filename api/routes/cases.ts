@@ -11,7 +11,7 @@ import type { AuthenticatedUser } from '../../db/queries/users';
 import { caseCommandNames, CaseCommandName, CaseCommands, CaseState, invalidState } from '../../workflows/domain';
 import { toActor } from '../auth';
 // Who sees which case: the scope half of the permission table (api/permissions.ts).
-import { canSeeCase, caseListScope } from '../permissions';
+import { canSeeCase, caseListScope, maySearchByPhone } from '../permissions';
 import type { CaseGateway } from '../case-gateway';
 import { openCase } from '../case-intake';
 import { caseView } from '../case-view';
@@ -77,8 +77,7 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
     },
     async ({ query, user }) => {
       const { limit, sort, cursor: rawCursor, ...filter } = query;
-      // Who called before is the reporter's data: only those who see reporters may search by it.
-      if (filter.phone && user.role !== 'clerk' && user.role !== 'admin') throw ApiError.forbidden('只有受理员和管理员可以按来电号码查询');
+      if (filter.phone && !maySearchByPhone(user)) throw ApiError.forbidden('只有受理员和管理员可以按来电号码查询');
       const cursor = rawCursor ? decodeCursor(rawCursor, sort) : null;
       if (rawCursor && !cursor) throw ApiError.validation([{ field: 'query.cursor', message: '分页游标无效' }]);
       const page = await listCases(db, filter, caseListScope(user), { limit, sort, cursor });
