@@ -100,6 +100,8 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ServiceError || isGrpcServiceError(err)) return ApiError.unavailable('Temporal 工作流服务');
   if (e?.code && pgUnavailableCodes.has(e.code)) return ApiError.unavailable('数据库');
   if (e?.message?.includes('Timeout acquiring a connection')) return ApiError.unavailable('数据库');
+  // pg reports a server killed mid-query with no code, only this message (seen in the chaos drill).
+  if (e?.message?.includes('Connection terminated unexpectedly')) return ApiError.unavailable('数据库');
   return new ApiError(500, 'INTERNAL', '服务器内部错误');
 }
 

@@ -125,6 +125,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       caseUpdates[name] as unknown as UpdateDefinition<CaseChanged, [AnyCommandEnvelope]>,
       async (envelope) => {
         if (handledBefore()) return projected();
+        // A deadline that passed before the command is counted first: the engine may hand the handler a command
+        // in the same task as the timer that fired before it, and the command must not stop a clock it missed.
+        const timed = tick(record.state, now());
+        if (timed.length > 0 && wf.patched('deadlines-before-commands')) record = recordSystemEvents(record, timed, now());
         const result = execute(record, toCommand(envelope), envelope.actor, now());
         if (!result.ok) throw refusal(result.rejection);
         record = result.record;
@@ -136,7 +140,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       {
         validator: (envelope) => {
           if (handledBefore()) return;
-          const decision = decide(record.state, toCommand(envelope), envelope.actor);
+          // Judged on the case as the handler will see it, deadlines that passed included (pure: nothing recorded).
+          const timed = tick(record.state, now());
+          const state = timed.length > 0 ? recordSystemEvents(record, timed, now()).state : record.state;
+          const decision = decide(state, toCommand(envelope), envelope.actor);
           if (!decision.ok) throw refusal(decision.rejection);
         },
       },

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
+import { toApiError } from '../../api/errors';
 import { CaseGateway } from '../../api/case-gateway';
 import { AlertFeed } from '../../api/alert-feed';
 import { createLogger } from '../../config/logger';
@@ -75,5 +76,12 @@ describe('when a dependency is down, the API answers 503 and writes nothing', ()
       await app.close();
       await deadDb.destroy();
     }
+  });
+});
+
+describe('a PostgreSQL server killed in the middle of a query', () => {
+  it('is a 503 to retry, not a 500 (pg gives that error no code, only its message)', () => {
+    const error = toApiError(new Error('Connection terminated unexpectedly'));
+    expect({ status: error.status, code: error.code }).toEqual({ status: 503, code: 'UNAVAILABLE' });
   });
 });
