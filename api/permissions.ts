@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { CaseScope } from '../db/queries/cases';
+import type { CaseScope } from '../db/queries/case-lists';
 import type { AuthenticatedUser } from '../db/queries/users';
 import { roles, type Role } from '../workflows/domain';
 import { ApiError } from './errors';
@@ -68,6 +68,9 @@ export const permissions = {
   // Open311 clients and their api keys (the key is shown once, at creation): platform administrators only.
   'open311.clients.read': { roles: ['admin'], scope: 'none' },
   'open311.clients.write': { roles: ['admin'], scope: 'none' },
+  // Alert webhooks (告警推送): a supervisor registers and manages those of their subtree; an admin, any jurisdiction's.
+  'webhooks.read': { roles: ['supervisor', 'admin'], scope: 'jurisdiction' },
+  'webhooks.write': { roles: ['supervisor', 'admin'], scope: 'jurisdiction' },
 } as const satisfies Record<string, PermissionRule>;
 
 export type Permission = keyof typeof permissions;

@@ -12,7 +12,9 @@
  */
 import { parseArgs } from 'node:util';
 import { createDb, migrateLatest } from '../db/connection';
+import { rebuildKpiRollup } from '../db/queries/kpi-rollup';
 import { seedDemoCity } from '../db/seeds/demo-city';
+import { triageCorpus } from '../db/seeds/triage-corpus';
 import { createDatabase, withDatabase } from '../scripts/stack/postgres';
 
 const { values } = parseArgs({
@@ -35,7 +37,10 @@ function bar(done: number, total: number, started: number): string {
 
 /** One batch of cases `from..to` (sequence numbers); `open` ones are recent and still running. */
 const batchSql = `
-with c as (
+with corpus as (
+  -- Parsed once per batch: per category, the texts to draw descriptions from.
+  select key as category_id, array(select jsonb_array_elements_text(value)) as texts from jsonb_each(?::jsonb)
+), c as (
   select g as n,
     (select id from jurisdictions where level = 'community' order by id offset (g * 7919) % (select count(*) from jurisdictions where level = 'community') limit 1) as community_id,
     (select id from categories k where not exists (select 1 from categories ch where ch.parent_id = k.id) order by id offset (g * 104729) % 18 limit 1) as category_id,
@@ -81,11 +86,11 @@ from (
     dispatched_at + (random() * interval '9 days') as resolved_at,
     case when ? then case when r1 < 0.5 then 'in_progress' else 'dispatched' end else 'closed' end as status,
     to_char(created_at at time zone 'Asia/Shanghai', 'YYYYMMDD') || lpad(n::text, 7, '0') as id,
-    (array['井盖破损缺失', '路灯不亮', '道路坑洼', '线缆下垂', '供暖不热', '楼道堆物', '噪音扰民', '停水', '排水堵塞', '树枝遮挡'])[1 + n % 10]
-      || '（' || (array['东门', '北区', '和谐路', '人民路', '3号楼', '菜市场', '学校门口'])[1 + n % 7] || '）' as title,
-    '诉求人反映：' || (array['晚上看不清很危险', '已经好几天没人管', '影响出行', '老人孩子不安全', '希望尽快处理'])[1 + n % 5] as description,
+    k.name || '（' || (array['东门', '北区', '和谐路', '人民路', '3号楼', '菜市场', '学校门口'])[1 + n % 7] || '）' as title,
+    -- A citizen's words for the case's category (the smart-dispatch corpus): searched words are as rare as in real requests.
+    coalesce(t.texts[1 + (n / 7) % cardinality(t.texts)], '市民来电反映问题') as description,
     (array['和谐路', '人民路', '红旗渠大道', '振林路', '桂园街'])[1 + n % 5] || (n % 300)::text || '号' as address
-  from p
+  from p join categories k on k.id = p.category_id left join corpus t on t.category_id = p.category_id
 ) x
 cross join lateral (select title || ' ' || description || ' ' || address as search_text) s`;
 
@@ -108,6 +113,7 @@ async function main(): Promise<void> {
     const closed = Number(values.closed);
     const open = Number(values.open);
     const batch = Number(values.batch);
+    const corpus = JSON.stringify(triageCorpus);
     const total = closed + open;
     const { rows } = await db.raw<{ rows: { n: string }[] }>('select count(*)::text as n from cases');
     let done = 0;
@@ -116,14 +122,22 @@ async function main(): Promise<void> {
     for (let from = 1; from <= total; from += batch) {
       const to = Math.min(from + batch - 1, total);
       const isOpen = from > closed;
-      await db.raw(batchWithAssignments, [isOpen, offset + from, offset + to, isOpen, isOpen]);
+      await db.raw(batchWithAssignments, [corpus, isOpen, offset + from, offset + to, isOpen, isOpen]);
       done = to;
       process.stderr.write(`\r${bar(done, total, started)}`);
     }
     process.stderr.write('\n');
+    const loaded = Date.now();
+    // The rows went in without projections, so the KPI rollup is counted once from them (as migration 014 does).
+    const counted = await db.raw<{ rows: { n: string }[] }>('select count(*)::text as n from cases where dispatched_at is not null');
+    const dispatched = Number(counted.rows[0]!.n);
+    await rebuildKpiRollup(db, { onProgress: (n) => process.stderr.write(`\r${bar(n, dispatched, loaded)} (KPI rollup)`) });
+    process.stderr.write('\n');
     await db.raw('analyze cases');
     await db.raw('analyze case_assignment_facts');
-    console.log(`generated ${total} cases (${closed} closed, ${open} open) into ${name} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    await db.raw('analyze kpi_rollup');
+    console.log(`generated ${total} cases (${closed} closed, ${open} open) into ${name} in ${((Date.now() - started) / 1000).toFixed(0)} s` +
+      ` (rows ${((loaded - started) / 1000).toFixed(0)} s, KPI rollup ${((Date.now() - loaded) / 1000).toFixed(0)} s)`);
   } finally {
     await db.destroy();
   }

@@ -8,7 +8,7 @@ import { proposeUnits } from '../db/queries/categories';
 import { getJurisdiction, getJurisdictions, pathIds, type Jurisdiction } from '../db/queries/jurisdictions';
 import { caseText, dispatchHistory, findDuplicateCandidates } from '../db/queries/triage';
 import { getUnits } from '../db/queries/units';
-import { phoneDigits } from '../db/queries/cases';
+import { phoneDigits } from '../db/queries/case-lists';
 import type { TriageModel } from './model';
 import { duplicateRadiusMeters, duplicateWindowDays, proposeDuplicates } from './duplicates';
 

@@ -2,36 +2,9 @@ import type { Knex } from 'knex';
 import type { AlertData, CaseEvent, CaseKpiFacts, CaseState, CaseStatus } from '../../workflows/domain';
 import { saveAlerts } from './alerts';
 import { kpiColumns, saveAssignmentFacts } from './kpis';
+import { applyRollupDelta, projectedSnapshot, readSnapshot, rollupDelta } from './kpi-rollup';
 
-export interface CaseFilter {
-  /** The caller's phone, any formatting: the digits are compared. */
-  phone?: string;
-  status?: string;
-  tier?: string;
-  mode?: string;
-  unitId?: string;
-  streetId?: string;
-  communityId?: string;
-  category?: string;
-  channel?: string;
-  requestType?: string;
-  urgency?: string;
-  overdue?: boolean;
-  /** `approval`: an extension or the complex mark waits for a supervisor. */
-  awaiting?: 'approval';
-  createdFrom?: string;
-  createdTo?: string;
-  dispatchedFrom?: string;
-  dispatchedTo?: string;
-  /** Words in the title, description or address (a phrase, Chinese or not). */
-  q?: string;
-}
-
-/** Newest first (by intake), or the nearest running deadline first (cases with none last). */
-export type CaseSort = 'newest' | 'due';
-
-/** What part of the read model a caller may see: a jurisdiction subtree, or the cases a unit is assigned. */
-export type CaseScope = { kind: 'all' } | { kind: 'jurisdiction'; path: string } | { kind: 'unit'; unitId: string };
+import { phoneDigits } from './case-lists';
 
 export interface TimelineRow {
   seq: number;
@@ -50,8 +23,6 @@ const nextDue = (state: CaseState): string | null =>
     .map((c) => c.due!)
     .sort()[0] ?? null;
 
-/** A phone number as digits only, so `138-0000-5678` and `13800005678` are the same caller. */
-export const phoneDigits = (phone: string | null | undefined): string | null => phone?.replace(/\D/g, '') || null;
 
 /** An alert as a case raised it: the event's place on the timeline keys it, so it is stored once. */
 export interface RaisedAlert {
@@ -115,14 +86,17 @@ export async function saveCaseProjection(db: Knex, { state, facts, alerts, event
     ...kpiColumns(facts),
   };
   await db.transaction(async (trx) => {
-    const written = await trx('cases')
+    // One projection of a case at a time, so the rollup's "before" is the row this write replaces.
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`case:${state.id}`]);
+    const before = await readSnapshot(trx, state.id);
+    const written: { jurisdiction_path: string }[] = await trx('cases')
       .insert(row)
       .onConflict('id')
       .merge()
       // Same version again only for a row projected before its KPI facts existed: `reproject` fills them in.
       .where((q) => q.where('cases.version', '<', state.version).orWhere((same) => same.where('cases.version', state.version).andWhere('cases.kpi_facts', false)))
-      .returning('id');
-    // The assignment facts move with the row: never from a projection the version guard turned away.
+      .returning('jurisdiction_path');
+    // The assignment facts and the rollup move with the row: never from a projection the version guard turned away.
     if (written.length > 0) await saveAssignmentFacts(trx, state.id, facts);
     await saveAlerts(trx, state, alerts);
     if (events.length > 0) {
@@ -146,6 +120,7 @@ export async function saveCaseProjection(db: Knex, { state, facts, alerts, event
         .onConflict(['case_id', 'seq'])
         .ignore();
     }
+    if (written.length > 0) await applyRollupDelta(trx, rollupDelta(before, projectedSnapshot(state, written[0]!.jurisdiction_path, facts)));
   });
 }
 
@@ -193,101 +168,3 @@ export async function getTimeline(db: Knex, caseId: string): Promise<TimelineRow
     data: r.data,
   }));
 }
-
-function applyScope(query: Knex.QueryBuilder, scope: CaseScope): Knex.QueryBuilder {
-  if (scope.kind === 'jurisdiction') return query.where('jurisdiction_path', 'like', `${scope.path}%`);
-  if (scope.kind === 'unit') return query.whereRaw('unit_ids @> ?::text[]', [[scope.unitId]]);
-  return query;
-}
-
-/** Where a page ended: the sort keys of its last row. */
-interface Cursor {
-  sort: CaseSort;
-  key: string | null;
-  id: string;
-}
-
-const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');
-
-export function decodeCursor(cursor: string, sort: CaseSort): Cursor | null {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    // A page of another sort does not continue this one.
-    if (parsed?.sort !== sort || typeof parsed.id !== 'string') return null;
-    if (parsed.key !== null && (typeof parsed.key !== 'string' || Number.isNaN(Date.parse(parsed.key)))) return null;
-    return parsed as Cursor;
-  } catch {
-    return null;
-  }
-}
-
-/** The character bigrams of a phrase, as jiesu_bigrams() computes them for the rows (migration 012). */
-function bigramsOf(q: string): string[] {
-  const chars = [...q.toLowerCase()];
-  const grams = new Set<string>();
-  for (let i = 0; i + 1 < chars.length; i++) {
-    const gram = chars[i]! + chars[i + 1]!;
-    if (!/\s/.test(gram)) grams.add(gram);
-  }
-  return [...grams];
-}
-
-const likeEscaped = (text: string): string => text.replace(/[\\%_]/g, '\\$&');
-
-/**
- * One page of cases in a scope, keyset-paginated (deep pages cost what the first does, and a case opened
- * meanwhile never shifts a page): newest first, or due soonest. Each filter is one indexed column.
- */
-export async function listCases(
-  db: Knex,
-  filter: CaseFilter,
-  scope: CaseScope,
-  page: { limit: number; sort: CaseSort; cursor?: Cursor | null },
-): Promise<{ items: CaseState[]; nextCursor: string | null }> {
-  const keyColumn = page.sort === 'due' ? 'next_due' : 'created_at';
-  let query = applyScope(db('cases').select('doc', 'id', `${keyColumn} as sort_key`), scope);
-  const equal: [keyof CaseFilter, string][] = [
-    ['status', 'status'],
-    ['tier', 'tier'],
-    ['mode', 'mode'],
-    ['streetId', 'street_id'],
-    ['communityId', 'community_id'],
-    ['category', 'category_id'],
-    ['channel', 'channel'],
-    ['requestType', 'request_type'],
-    ['urgency', 'urgency'],
-  ];
-  for (const [key, column] of equal) if (filter[key] !== undefined) query = query.where(column, filter[key] as string);
-  if (filter.unitId) query = query.whereRaw('unit_ids @> ?::text[]', [[filter.unitId]]);
-  if (filter.overdue !== undefined) query = query.where('overdue', filter.overdue);
-  if (filter.awaiting === 'approval') query = query.where('awaiting_approval', true);
-  if (filter.phone) query = query.where('reporter_phone', phoneDigits(filter.phone) ?? '');
-  if (filter.createdFrom) query = query.where('created_at', '>=', filter.createdFrom);
-  if (filter.createdTo) query = query.where('created_at', '<', filter.createdTo);
-  if (filter.dispatchedFrom) query = query.where('dispatched_at', '>=', filter.dispatchedFrom);
-  if (filter.dispatchedTo) query = query.where('dispatched_at', '<', filter.dispatchedTo);
-  if (filter.q) {
-    // The bigram index narrows to rows holding every pair of characters; `like` keeps the exact phrase.
-    const grams = bigramsOf(filter.q);
-    if (grams.length > 0) query = query.whereRaw('search_bigrams @> ?::text[]', [grams]);
-    query = query.whereRaw("lower(search_text) like '%' || ? || '%'", [likeEscaped(filter.q.toLowerCase())]);
-  }
-  if (page.sort === 'due') {
-    if (page.cursor?.key) {
-      query = query.whereRaw('(next_due > ?::timestamptz or (next_due = ?::timestamptz and id > ?) or next_due is null)', [page.cursor.key, page.cursor.key, page.cursor.id]);
-    } else if (page.cursor) query = query.whereNull('next_due').where('id', '>', page.cursor.id);
-    query = query.orderByRaw('next_due asc nulls last, id asc');
-  } else {
-    if (page.cursor) query = query.whereRaw('(created_at, id) < (?::timestamptz, ?)', [page.cursor.key, page.cursor.id]);
-    query = query.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
-  }
-  const rows = await query.limit(page.limit + 1);
-  const items = rows.slice(0, page.limit);
-  const last = items[items.length - 1];
-  const key = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null);
-  return {
-    items: items.map((r: { doc: CaseState }) => r.doc),
-    nextCursor: rows.length > page.limit && last ? encodeCursor({ sort: page.sort, key: key(last.sort_key), id: last.id }) : null,
-  };
-}
-

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { tiers, zh, type CaseKpiFacts } from '../../workflows/domain';
+import { beijingDay, beijingMidnight, rollupCounters } from './kpi-rollup';
 
 /**
  * The measures of DOMAIN.md §6. Each case's contribution is decided in the domain (`kpiFacts`) and projected
@@ -137,61 +138,101 @@ const toKpiRow = (r: ReportRow): KpiRow => ({
 /** The row key of the whole scope; no id is empty, so it cannot collide with a group. */
 const TOTAL = '';
 
+/** The rates of §6 from summed counters (`n` holds the sums of `kpi_rollup`'s counters). */
+const ratesOf = (n: string) => `
+  ${rate(`${n}.responded_in_time`, `${n}.assignments`)} as response_rate,
+  ${rate(`${n}.feedback_on_time`, `${n}.to_unit`)} as on_time_feedback_rate,
+  ${rate(`${n}.completed_on_time`, `${n}.to_unit`)} as on_time_completion_rate,
+  ${rate(`${n}.first_time`, `${n}.closed`)} as first_time_resolution_rate,
+  ${rate(`${n}.resolved`, `${n}.closed`)} as resolution_rate,
+  ${rate(`${n}.ratings_satisfied`, `${n}.ratings_total`)} as satisfaction_rate,
+  ${rate(`${n}.escalated`, `${n}.dispatched`)} as escalation_rate`;
+
+/** The whole Beijing days inside [from, to), as the instants they span; null when there is none. */
+function wholeDays(from: Date, to: Date): { from: Date; to: Date; firstDay: string; endDay: string } | null {
+  const startDay = beijingDay(from);
+  const first = beijingMidnight(startDay).getTime() === from.getTime() ? startDay : beijingDay(new Date(beijingMidnight(startDay).getTime() + 86_400_000));
+  const endDay = beijingDay(to);
+  if (first >= endDay) return null;
+  return { from: beijingMidnight(first), to: beijingMidnight(endDay), firstDay: first, endDay };
+}
+
+export interface KpiReportParams {
+  from: Date;
+  to: Date;
+  groupBy: KpiGroupBy;
+  /** The jurisdiction path of the caller's subtree, or null for all. */
+  scope: string | null;
+  /** false recounts every case from its facts (what the rollup is checked against); default true. */
+  fastPath?: boolean;
+}
+
 /**
  * Every measure per group and for the caller's whole scope, over the cases first dispatched (or handled
- * directly) in `[from, to)`. `scope` is the jurisdiction path prefix of the caller's subtree, or null for all.
+ * directly) in `[from, to)`. Whole Beijing days come from `kpi_rollup`; the parts of days at either end, from
+ * the cases themselves, so any period is exact.
  */
-export async function kpiReport(
-  db: Knex,
-  params: { from: Date; to: Date; groupBy: KpiGroupBy; scope: string | null },
-): Promise<KpiReport> {
+export async function kpiReport(db: Knex, params: KpiReportParams): Promise<KpiReport> {
   const g = groupings[params.groupBy];
   const pattern = params.scope === null ? null : likePrefix(params.scope);
   const caseScope = inScope('c.jurisdiction_path', pattern);
   const candidates = g.candidates(pattern);
-  // One pass per table: grouping sets give every group and, from the empty set, the total row together.
+  const days = params.fastPath === false ? null : wholeDays(params.from, params.to);
+  // The cases to count one by one: the period, less the whole days the rollup holds (two index ranges).
+  const edges = days
+    ? { sql: '((c.dispatched_at >= ? and c.dispatched_at < ?) or (c.dispatched_at >= ? and c.dispatched_at < ?))', bindings: [params.from, days.from, days.to, params.to] }
+    : { sql: '(c.dispatched_at >= ? and c.dispatched_at < ?)', bindings: [params.from, params.to] };
+  const counterList = rollupCounters.join(', ');
   const sql = `
     with scoped as (
       -- The filter and fact columns only: the case document is never read.
       select c.id, c.tier, c.street_id, c.community_id, c.category_id, c.lead_unit_id, c.dispatched_to_unit, c.feedback_on_time,
         c.completed_on_time, c.closed_case, c.first_time, c.resolved_case, c.ratings_total, c.ratings_satisfied, c.escalated
       from cases c
-      where c.dispatched_at >= ?::timestamptz and c.dispatched_at < ?::timestamptz${caseScope.where}
+      where ${edges.sql}${caseScope.where}
     ),
-    case_agg as (
+    -- Grouping sets give every group and, from the empty set, the total row together.
+    case_part as (
       select case when grouping(${g.caseKey}) = 1 then '${TOTAL}' else ${g.caseKey} end as gkey,
-        count(*)::int as dispatched,
-        ${rate('count(*) filter (where c.feedback_on_time)', 'count(*) filter (where c.dispatched_to_unit)')} as on_time_feedback_rate,
-        ${rate('count(*) filter (where c.completed_on_time)', 'count(*) filter (where c.dispatched_to_unit)')} as on_time_completion_rate,
-        ${rate('count(*) filter (where c.first_time)', 'count(*) filter (where c.closed_case)')} as first_time_resolution_rate,
-        ${rate('count(*) filter (where c.resolved_case)', 'count(*) filter (where c.closed_case)')} as resolution_rate,
-        ${rate('coalesce(sum(c.ratings_satisfied), 0)', 'coalesce(sum(c.ratings_total), 0)')} as satisfaction_rate,
-        ${rate('count(*) filter (where c.escalated)', 'count(*)')} as escalation_rate
+        count(*) as dispatched, count(*) filter (where c.dispatched_to_unit) as to_unit,
+        count(*) filter (where c.feedback_on_time) as feedback_on_time, count(*) filter (where c.completed_on_time) as completed_on_time,
+        count(*) filter (where c.closed_case) as closed, count(*) filter (where c.first_time) as first_time,
+        count(*) filter (where c.resolved_case) as resolved, coalesce(sum(c.ratings_total), 0) as ratings_total,
+        coalesce(sum(c.ratings_satisfied), 0) as ratings_satisfied, count(*) filter (where c.escalated) as escalated,
+        0 as assignments, 0 as responded_in_time
       from scoped c
       group by grouping sets ((${g.caseKey}), ())
       having grouping(${g.caseKey}) = 1 or ${g.caseKey} is not null
     ),
-    assignment_agg as (
+    assignment_part as (
       select case when grouping(${g.assignmentKey}) = 1 then '${TOTAL}' else ${g.assignmentKey} end as gkey,
-        ${rate('count(*) filter (where f.responded_in_time)', 'count(*)')} as response_rate
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), count(*) filter (where f.responded_in_time)
       from case_assignment_facts f join scoped c on c.id = f.case_id
       group by grouping sets ((${g.assignmentKey}), ())
+      having grouping(${g.assignmentKey}) = 1 or ${g.assignmentKey} is not null
+    ),
+    rollup_part as (
+      select gkey, ${counterList} from kpi_rollup
+      where scope_path = ? and dim in (?, 'total') and day >= ?::date and day < ?::date
+    ),
+    counted as (
+      select gkey, ${rollupCounters.map((c) => `sum(${c})::bigint as ${c}`).join(', ')}
+      from (select * from case_part union all select * from assignment_part union all select * from rollup_part) p
+      group by gkey
+      having gkey = '${TOTAL}' or sum(dispatched) > 0 or sum(assignments) > 0
     ),
     keys as (
       select '${TOTAL}'::text as gkey
-      union select gkey from case_agg
-      union select gkey from assignment_agg
+      union select gkey from counted
       union select id from (${candidates.sql}) candidate
     )
-    select k.gkey as key, n.name, coalesce(ca.dispatched, 0) as dispatched, aa.response_rate,
-      ca.on_time_feedback_rate, ca.on_time_completion_rate, ca.first_time_resolution_rate,
-      ca.resolution_rate, ca.satisfaction_rate, ca.escalation_rate
+    select k.gkey as key, n.name, coalesce(ct.dispatched, 0)::int as dispatched, ${ratesOf('ct')}
     from keys k
-    left join case_agg ca on ca.gkey = k.gkey
-    left join assignment_agg aa on aa.gkey = k.gkey
+    left join counted ct on ct.gkey = k.gkey
     left join ${g.names} on n.id = k.gkey
     order by k.gkey`;
-  const bindings = [params.from.toISOString(), params.to.toISOString(), ...caseScope.bindings, ...candidates.bindings];
+  const rollupRange = days ? [days.firstDay, days.endDay] : ['1970-01-01', '1970-01-01'];
+  const bindings = [...edges.bindings, ...caseScope.bindings, params.scope ?? '', params.groupBy, ...rollupRange, ...candidates.bindings];
   const { rows } = await db.raw<{ rows: ReportRow[] }>(sql, bindings);
   const total = rows.find((r) => r.key === TOTAL)!;
   return {

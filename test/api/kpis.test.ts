@@ -10,6 +10,7 @@ import { eventually } from '../support/eventually';
 import { arrange } from '../support/arrange';
 import { startTestStack, TestStack } from '../support/stack';
 import type { KpiRow } from '../../db/queries/kpis';
+import { beijingDay, beijingMidnight } from '../../db/queries/kpi-rollup';
 
 const { users: u, units, categories, streets, communities } = demo;
 let stack: TestStack;
@@ -236,6 +237,17 @@ describe('GET /api/v1/kpis', () => {
     expectRow(groupOf(byCategory, categories.manholeCover), 0, empty);
     const byUnit = await report(u.supervisorStreet, 'unit');
     expectRow(byUnit.total, 5, kaiyuan);
+  });
+
+  it('reads whole Beijing days from the rollup and agrees with the count of the same cases', async () => {
+    // The day before the first case to the day after now: whole days, so the rollup answers all but nothing.
+    const firstDay = beijingMidnight(beijingDay(new Date(Date.parse(start) - 86_400_000)));
+    const endDay = beijingMidnight(beijingDay(new Date(Date.now() + 2 * 86_400_000)));
+    for (const groupBy of ['unit', 'street', 'community', 'category', 'tier']) {
+      const days = await report(u.supervisorCity, groupBy, firstDay.toISOString(), endDay.toISOString());
+      const exact = await report(u.supervisorCity, groupBy);
+      expect({ groupBy, total: days.total, groups: days.groups }).toEqual({ groupBy, total: exact.total, groups: exact.groups });
+    }
   });
 
   it('answers 400 for a bad query, naming the field', async () => {
