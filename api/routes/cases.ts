@@ -4,7 +4,8 @@ import { Router } from 'express';
 import type { Db } from '../../db/connection';
 import { timeLeftFor } from '../time-left';
 import type { OfficeHours } from '../../workflows/domain/calendar/deadline-arithmetic';
-import { TimelineRow, decodeCursor, getCaseScopeInfo, getCaseState, getTimeline, listCases } from '../../db/queries/cases';
+import { CaseFilter, decodeCursor, listCases } from '../../db/queries/case-lists';
+import { TimelineRow, getCaseScopeInfo, getCaseState, getTimeline } from '../../db/queries/cases';
 import { claimRequestKey, requestHash } from '../../db/queries/request-idempotency';
 import { getUnits } from '../../db/queries/units';
 import type { AuthenticatedUser } from '../../db/queries/users';
@@ -77,10 +78,9 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
     },
     async ({ query, user }) => {
       const { limit, sort, cursor: rawCursor, ...filter } = query;
-      if (filter.phone && !maySearchByPhone(user)) throw ApiError.forbidden('只有受理员和管理员可以按来电号码查询');
       const cursor = rawCursor ? decodeCursor(rawCursor, sort) : null;
       if (rawCursor && !cursor) throw ApiError.validation([{ field: 'query.cursor', message: '分页游标无效' }]);
-      const page = await listCases(db, filter, caseListScope(user), { limit, sort, cursor });
+      const page = await visibleCasesPage(db, user, filter, { limit, sort, cursor });
       return { status: 200, body: { items: await presentAll(page.items, user), nextCursor: page.nextCursor } };
     },
   );
@@ -151,6 +151,15 @@ export function caseRoutes(deps: { db: Db; gateway: CaseGateway; officeHours: Of
   for (const name of caseCommandNames) command(name, caseCommandRoutes[name] as CaseCommandRoute<typeof name>);
 
   return router;
+}
+
+/**
+ * One page of the case list as this caller may see it: their scope, and the phone filter only for those who see
+ * reporters in full. The list and its export (routes/export.ts) both read through here, so they cannot differ.
+ */
+export async function visibleCasesPage(db: Db, user: AuthenticatedUser, filter: CaseFilter, page: Parameters<typeof listCases>[3]) {
+  if (filter.phone && !maySearchByPhone(user)) throw ApiError.forbidden('只有受理员和管理员可以按来电号码查询');
+  return listCases(db, filter, caseListScope(user), page);
 }
 
 async function assertUnitsExist(db: Db, named: { field: string; id: string }[]): Promise<void> {

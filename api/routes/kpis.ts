@@ -1,7 +1,8 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import type { Db } from '../../db/connection';
-import { kpiReport } from '../../db/queries/kpis';
+import { kpiReport, type KpiGroupBy } from '../../db/queries/kpis';
+import type { AuthenticatedUser } from '../../db/queries/users';
 import { jurisdictionScope } from '../permissions';
 import { defineRoute } from '../routing';
 import { KpiAnswer, KpiQuery } from '../schemas/kpis';
@@ -24,16 +25,12 @@ export function kpiRoutes(deps: { db: Db }, registry: OpenAPIRegistry): Router {
       responses: { 200: { description: '统计区间 [from, to) 内首次派单（或直接办理）的案件的指标；无可统计对象的指标为 null', schema: KpiAnswer } },
       errors: [400],
     },
-    async ({ query, user }) => {
-      const report = await kpiReport(db, {
-        from: new Date(query.from),
-        to: new Date(query.to),
-        groupBy: query.groupBy,
-        scope: jurisdictionScope(user),
-      });
-      return { status: 200, body: report };
-    },
+    async ({ query, user }) => ({ status: 200, body: await visibleKpiReport(db, user, query) }),
   );
 
   return router;
 }
+
+/** The report over the caller's subtree; its export (routes/export.ts) reads through here too, so both agree. */
+export const visibleKpiReport = (db: Db, user: AuthenticatedUser, query: { from: string; to: string; groupBy: KpiGroupBy }) =>
+  kpiReport(db, { from: new Date(query.from), to: new Date(query.to), groupBy: query.groupBy, scope: jurisdictionScope(user) });

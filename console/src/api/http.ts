@@ -48,7 +48,7 @@ export interface RequestOptions {
   auth?: boolean;
 }
 
-async function readError(res: Response): Promise<ApiFailure> {
+export async function readError(res: Response): Promise<ApiFailure> {
   let code = `HTTP_${res.status}`;
   let message = res.statusText || `HTTP ${res.status}`;
   let details: FieldProblem[] = [];

@@ -2,6 +2,7 @@ import { Card, Input, Select, Space } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import type { Case } from '../api/types';
+import { ExportButtons } from '../components/ExportButtons';
 import { PagedCases } from '../components/PagedCases';
 import { PageHeader } from '../components/PageHeader';
 import { useCursorList } from '../hooks/useCursorList';
@@ -17,7 +18,9 @@ export function SearchPage() {
   const list = useCursorList<Case>('/cases', { q: q || undefined, status, limit: 20 });
   return (
     <>
-      <PageHeader title="案件查询">只列出您的辖区或单位范围内的案件。</PageHeader>
+      <PageHeader title="案件查询" extra={<ExportButtons path="/cases/export" query={{ q: q || undefined, status }} name="案件列表" />}>
+        只列出您的辖区或单位范围内的案件；导出的文件与列表一致（诉求人信息同样脱敏）。
+      </PageHeader>
       <Card>
         <Space wrap style={{ marginBottom: 16 }}>
           <Input.Search placeholder="案件编号，或标题、内容、地址中的文字" allowClear enterButton="查询" style={{ width: 360 }} onSearch={search} />

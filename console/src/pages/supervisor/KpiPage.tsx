@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api } from '../../api/http';
 import type { KpiReport } from '../../api/types';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { ExportButtons } from '../../components/ExportButtons';
 import { MeasuresTable } from '../../components/MeasuresTable';
 import { PageHeader } from '../../components/PageHeader';
 import { RateBars } from '../../components/RateBars';
@@ -45,6 +46,7 @@ export function KpiPage() {
                 { value: 'unit', label: '按责任单位' },
               ]}
             />
+            <ExportButtons path="/kpis/export" query={{ from, to, groupBy }} name="考核指标" />
           </>
         }
       >
