@@ -8,6 +8,8 @@ import { answerClientErrors, parseOrigins } from './security';
 import { parseOfficeHours } from '../workflows/domain/calendar/deadline-arithmetic';
 import { AlertFeed } from './alert-feed';
 import { CaseGateway } from './case-gateway';
+import { claimNamespace, databaseLabel } from '../config/namespace-owner';
+import { databaseInstanceId } from '../db/queries/instance';
 
 /** The API process: `node --import tsx api/server.ts` (or `node dist/api/server.js` in the image). */
 async function main(): Promise<void> {
@@ -19,6 +21,9 @@ async function main(): Promise<void> {
   const dataConverter = dataConverterFor(requirePayloadKeys(env, 'API'));
   const db = createDb(env.DATABASE_URL);
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  // Before serving: a namespace that belongs to another jiesu database is refused (config/namespace-owner.ts).
+  const claim = await claimNamespace(connection.workflowService, env.TEMPORAL_NAMESPACE, { id: await databaseInstanceId(db), label: databaseLabel(env.DATABASE_URL) });
+  if (claim === 'unrecorded') log.warn({ namespace: env.TEMPORAL_NAMESPACE }, '命名空间不允许记录所属数据库，未能防止串库 (namespace owner not recorded)');
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter });
   const gateway = new CaseGateway(client, env.TEMPORAL_TASK_QUEUE, env.WORKFLOW_CALL_TIMEOUT_MS);
   const alertFeed = new AlertFeed(env.DATABASE_URL, log);

@@ -5,9 +5,11 @@
  * on a fresh clone before node_modules exists: it installs what is missing, then hands over to TypeScript.
  *
  *   node scripts/bootstrap.js start            dev stack (Temporal, PostgreSQL, worker, API)
- *   node scripts/bootstrap.js test [jest args] typecheck, lint, then jest
+ *   node scripts/bootstrap.js test [jest args] typecheck, lint, jest, then (no paths given) the topology run
+ *   node scripts/bootstrap.js topology [args]  production shape (Temporal server on PostgreSQL, 2 workers, 2 APIs)
  *   node scripts/bootstrap.js cli <command>    admin CLI (token, migrate, seed, ...)
  *   node scripts/bootstrap.js build-console    build the web console (console/ → console/dist)
+ *   node scripts/bootstrap.js drill [options]  chaos drill: kill -9 each part under load, then verify
  */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -179,10 +181,32 @@ async function buildConsole(force) {
   return code;
 }
 
+/** jest options that take the next argument as their value (when not written `--name=value`). */
+const jestValueOptions = new Set(['-c', '--config', '-t', '--testNamePattern', '-w', '--maxWorkers', '--outputFile', '--testTimeout', '--shard', '--reporters', '--testPathIgnorePatterns', '--selectProjects', '--seed']);
+
+/** True when jest is given paths or patterns: a subset run, which the topology run does not follow. */
+function namesTests(args) {
+  for (let i = 0; i < args.length; i++) {
+    if (jestValueOptions.has(args[i])) i += 1;
+    else if (!args[i].startsWith('-')) return true;
+  }
+  return false;
+}
+
+/** The main run's arguments for the topology run, its JSON results beside the main run's (`x.json` → `x.topology.json`). */
+function topologyArgs(args) {
+  const beside = (file) => file.replace(/(\.json)?$/, '.topology.json');
+  return args.map((a, i) => {
+    if (a.startsWith('--outputFile=')) return `--outputFile=${beside(a.slice('--outputFile='.length))}`;
+    if (args[i - 1] === '--outputFile') return beside(a);
+    return a;
+  });
+}
+
 async function main() {
   checkNode();
   const [command, ...rest] = process.argv.slice(2);
-  const commands = ['start', 'test', 'cli', 'build-console'];
+  const commands = ['start', 'test', 'cli', 'build-console', 'drill', 'topology'];
   if (!commands.includes(command)) {
     fail(`用法 (usage): node scripts/bootstrap.js ${commands.join('|')} [args...]`);
   }
@@ -198,8 +222,16 @@ async function main() {
       if (code !== 0) break;
       code = await run(process.execPath, [...tsx, path.join(root, 'scripts', 'dev-stack.ts'), ...rest]);
       break;
+    case 'topology':
+      code = await buildConsole(false);
+      if (code !== 0) break;
+      code = await run(process.execPath, [...tsx, path.join(root, 'scripts', 'topology.ts'), ...rest]);
+      break;
     case 'cli':
       code = await run(process.execPath, [...tsx, path.join(root, 'scripts', 'cli.ts'), ...rest]);
+      break;
+    case 'drill':
+      code = await run(process.execPath, [...tsx, path.join(root, 'scripts', 'drill.ts'), ...rest]);
       break;
     case 'test': {
       const started = Date.now();
@@ -239,6 +271,11 @@ async function main() {
       if (code !== 0) break;
       say('运行 jest (running jest) ...');
       code = await run(process.execPath, [nodeBin('jest/bin/jest.js'), ...rest]);
+      // The whole suite (no paths named) goes on to the named suites against the production topology.
+      if (namesTests(rest) || process.env.JIESU_TOPOLOGY_TESTS === '0') break;
+      say('生产形态测试 (topology run: Temporal server on PostgreSQL, 2 workers, 2 API replicas; jest.topology.config.js) ...');
+      const topologyCode = await run(process.execPath, [nodeBin('jest/bin/jest.js'), '--config', path.join(root, 'jest.topology.config.js'), ...topologyArgs(rest)]);
+      if (code === 0) code = topologyCode;
       break;
     }
   }

@@ -2,8 +2,8 @@
  * `npm start`: brings up Temporal, PostgreSQL, the worker and the API, prints where each is, and stops them
  * in reverse order on Ctrl-C. Every part can be replaced by an existing one (TEMPORAL_ADDRESS, DATABASE_URL).
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { Env, EnvError, loadEnv } from '../config/env';
 import { createDb, migrateLatest } from '../db/connection';
@@ -12,6 +12,10 @@ import { maskDatabaseUrl, PostgresHandle, resolvePostgres } from './stack/postgr
 import { findOrBuildTemporalCli } from './stack/temporal-cli';
 import { stackPayloadKeys } from './stack/payload-keys';
 import { checkTemporal, portAnswers, startTemporalDevServer, TemporalHandle } from './stack/temporal-server';
+import { startTsChild, stopChild } from './stack/children';
+import { seconds, summaryBox } from './stack/summary';
+import { Supervisor } from './stack/supervisor';
+import { onStopSignals } from './stack/stop-signals';
 
 const root = path.resolve(__dirname, '..');
 
@@ -19,67 +23,14 @@ function say(line: string): void {
   process.stdout.write(`[stack] ${line}\n`);
 }
 
-function seconds(since: number): string {
-  return `${((Date.now() - since) / 1000).toFixed(1)}s`;
-}
-
-interface ManagedChild {
-  name: 'api' | 'worker';
-  proc: ChildProcess;
-  exited: Promise<string>;
-  done: boolean;
-}
-
-/** Runs a TypeScript entry point as a child; its lines are shown prefixed with its name. */
-function startChild(name: ManagedChild['name'], file: string, env: NodeJS.ProcessEnv): ManagedChild {
-  // Own process group: Ctrl-C in the terminal reaches the launcher only, which stops the parts in order.
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, file)], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const child: ManagedChild = { name, proc, exited: Promise.resolve(''), done: false };
-  for (const [stream, sink] of [
-    [proc.stdout!, process.stdout],
-    [proc.stderr!, process.stderr],
-  ] as const) {
-    let partial = '';
-    stream.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) sink.write(`[${name}] ${line}\n`);
-    });
-    stream.on('end', () => {
-      if (partial) sink.write(`[${name}] ${partial}\n`);
-    });
-  }
-  child.exited = new Promise((resolve) => {
-    proc.on('error', (err) => {
-      child.done = true;
-      resolve(`无法启动 (cannot start): ${err.message}`);
-    });
-    proc.on('exit', (code, signal) => {
-      child.done = true;
-      resolve(`code=${code ?? '-'} signal=${signal ?? '-'}`);
-    });
-  });
-  return child;
-}
-
-async function stopChild(child: ManagedChild, graceMs: number): Promise<void> {
-  if (child.done) return;
-  child.proc.kill('SIGTERM');
-  const timer = setTimeout(() => {
-    say(`${child.name} ${graceMs / 1000}s 内未退出，强制结束 (did not stop in time; killing)`);
-    child.proc.kill('SIGKILL');
-  }, graceMs);
-  await child.exited;
-  clearTimeout(timer);
-}
+/**
+ * `npm start -- --supervise` (or JIESU_SUPERVISE=1): a crashed worker or API is restarted with back-off.
+ * Without it a dying child ends the whole stack, so a crash at start-up is seen at once, not retried.
+ */
+let supervising = false;
 
 /** The launcher's state, so that a signal at any moment stops exactly what has been started. */
-const stack: { temporal?: TemporalHandle; postgres?: PostgresHandle; worker?: ManagedChild; api?: ManagedChild } = {};
+const stack: { temporal?: TemporalHandle; postgres?: PostgresHandle; worker?: Supervisor; api?: Supervisor } = {};
 let shuttingDown = false;
 
 async function shutdown(code: number, why: string): Promise<never> {
@@ -88,9 +39,9 @@ async function shutdown(code: number, why: string): Promise<never> {
     say(`${why}；正在停止 (stopping): API → worker → Temporal → PostgreSQL ...`);
     const started = Date.now();
     const steps: [string, () => Promise<void>][] = [
-      ['api', async () => stack.api && (await stopChild(stack.api, 10_000))],
+      ['api', async () => stack.api && (await stack.api.stop((c) => stopChild(c, 10_000, say)))],
       // The worker drains in-flight activities before it exits; give it time.
-      ['worker', async () => stack.worker && (await stopChild(stack.worker, 30_000))],
+      ['worker', async () => stack.worker && (await stack.worker.stop((c) => stopChild(c, 30_000, say)))],
       ['temporal', async () => stack.temporal && (await stack.temporal.stop())],
       ['postgres', async () => stack.postgres && (await stack.postgres.stop())],
     ];
@@ -109,31 +60,17 @@ async function shutdown(code: number, why: string): Promise<never> {
 }
 
 function killEverything(): void {
-  for (const c of [stack.api, stack.worker]) if (c && !c.done) c.proc.kill('SIGKILL');
+  for (const s of [stack.api, stack.worker]) s?.kill();
   stack.temporal?.kill();
   stack.postgres?.kill();
 }
 
-let firstSignalAt = 0;
-function onSignal(signal: NodeJS.Signals): void {
-  const now = Date.now();
-  if (!firstSignalAt) {
-    firstSignalAt = now;
-    void shutdown(0, `收到 ${signal} (received ${signal})`);
-    return;
-  }
-  // Ctrl-C arrives twice (from the terminal and forwarded by bootstrap.js) within milliseconds; only a later,
-  // deliberate repeat means "stop now".
-  if (now - firstSignalAt < 1000) return;
-  say('再次收到信号，立即结束所有进程 (second signal: killing everything now)');
-  killEverything();
-  process.exit(130);
-}
 
-async function waitForApi(url: string, api: ManagedChild, timeoutMs: number): Promise<void> {
+async function waitForApi(url: string, api: Supervisor, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (api.done) throw new Error('API 进程已退出 (API process exited; see [api] lines above)');
+    if (api.current.done && !supervising) throw new Error('API 进程已退出 (API process exited; see [api] lines above)');
+    if (api.restarts >= 3) throw new Error('API 启动后反复退出 (API keeps exiting at start-up; see [api] lines above)');
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
       if (res.ok) return;
@@ -146,11 +83,11 @@ async function waitForApi(url: string, api: ManagedChild, timeoutMs: number): Pr
 }
 
 /** True once some worker polls the task queue; a soft check (the summary prints either way). */
-async function waitForWorker(address: string, env: Env, worker: ManagedChild, timeoutMs: number): Promise<boolean> {
+async function waitForWorker(address: string, env: Env, worker: Supervisor, timeoutMs: number): Promise<boolean> {
   const connection = await Connection.connect({ address });
   try {
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && !worker.done) {
+    while (Date.now() < deadline && !(worker.current.done && !supervising) && worker.restarts < 3) {
       const res = await connection.workflowService.describeTaskQueue({
         namespace: env.TEMPORAL_NAMESPACE,
         taskQueue: { name: env.TEMPORAL_TASK_QUEUE },
@@ -189,13 +126,6 @@ async function resolveTemporal(env: Env): Promise<TemporalHandle> {
   return handle;
 }
 
-/** Terminal columns a label takes: CJK and full-width characters take two, so padEnd alone misaligns. */
-function displayWidth(text: string): number {
-  let width = 0;
-  for (const ch of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
-  return width;
-}
-
 function summary(env: Env, temporal: TemporalHandle, postgres: PostgresHandle, workerReady: boolean, since: number): string {
   const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
   const api = `http://${host}:${env.PORT}`;
@@ -207,12 +137,11 @@ function summary(env: Env, temporal: TemporalHandle, postgres: PostgresHandle, w
     ['PostgreSQL', `${maskDatabaseUrl(postgres.url)}  (${postgres.detail})`],
     ['数据目录 (data)', path.resolve(root, env.DATA_DIR)],
     ['worker', workerReady ? '已连接任务队列 (polling)' : '仍在启动，见 [worker] 日志 (still starting; see [worker] lines)'],
+    ...(supervising ? ([['监护 (supervise)', '崩溃即重启，退避 1s 起翻倍至 30s (restart with back-off)']] as [string, string][]) : []),
     ['令牌 (token)', 'npm run cli -- token admin'],
     ['停止 (stop)', 'Ctrl-C'],
   ];
-  const rule = '─'.repeat(72);
-  const body = rows.map(([k, v]) => `  ${k}${' '.repeat(Math.max(1, 18 - displayWidth(k)))}${v}`).join('\n');
-  return `${rule}\n  jiesu 接诉即办 开发环境已就绪，用时 ${seconds(since)} (dev stack ready)\n${body}\n${rule}`;
+  return summaryBox(`jiesu 接诉即办 开发环境已就绪，用时 ${seconds(since)} (dev stack ready)`, rows);
 }
 
 async function main(): Promise<void> {
@@ -227,8 +156,14 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  try {
+    const { values } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), options: { supervise: { type: 'boolean', default: false } } });
+    supervising = values.supervise! || env.JIESU_SUPERVISE;
+  } catch (err) {
+    console.error(`用法 (usage): npm start [-- --supervise]\n${(err as Error).message}`);
+    process.exit(1);
+  }
+  onStopSignals({ say, shutdown, killEverything });
   // If the launcher dies without a clean shutdown, do not leave servers behind in their own process groups.
   process.on('exit', killEverything);
 
@@ -285,13 +220,21 @@ async function main(): Promise<void> {
     // This stack's UI port, unless set: the UI's page calls /codec from its own origin.
     CODEC_CORS_ORIGINS: process.env.CODEC_CORS_ORIGINS || `http://127.0.0.1:${env.TEMPORAL_UI_PORT},http://localhost:${env.TEMPORAL_UI_PORT}`,
   };
-  stack.worker = startChild('worker', 'worker/main.ts', childEnv);
-  stack.api = startChild('api', 'api/server.ts', childEnv);
-  for (const child of [stack.worker, stack.api]) {
-    void child.exited.then((how) => {
-      if (!shuttingDown) void shutdown(1, `${child.name} 进程意外退出 (exited unexpectedly), ${how}`);
+  // Without --supervise a child that dies ends the stack (its last lines are on screen); with it, the child is
+  // restarted after a back-off, as compose's `restart: unless-stopped` does.
+  const supervise = (name: string, file: string) =>
+    new Supervisor(name, () => startTsChild(name, file, childEnv), {
+      restart: supervising,
+      onStart: (child) => {
+        if (supervising) return;
+        void child.exited.then((how) => {
+          if (!shuttingDown) void shutdown(1, `${name} 进程意外退出 (exited unexpectedly), ${how}`);
+        });
+      },
+      onRestart: (e) => say(`${e.name} 意外退出 (${e.how})，${(e.delayMs / 1000).toFixed(0)}s 后第 ${e.restart} 次重启 (restarting after back-off)`),
     });
-  }
+  stack.worker = supervise('worker', 'worker/main.ts');
+  stack.api = supervise('api', 'api/server.ts');
   void t.exited.then((how) => {
     if (!shuttingDown) void shutdown(1, `Temporal 意外退出 (Temporal exited unexpectedly), ${how}`);
   });

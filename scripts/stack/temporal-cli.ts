@@ -27,7 +27,7 @@ export function cachedCliPath(env: Pick<Env, 'JIESU_CACHE_DIR'>, sys: NodeJS.Pro
   return path.join(cacheDir(env, sys), 'bin', exeName);
 }
 
-async function isExecutable(file: string): Promise<boolean> {
+export async function isExecutable(file: string): Promise<boolean> {
   try {
     const st = await fs.stat(file);
     if (!st.isFile()) return false;
@@ -97,7 +97,7 @@ export async function findOrBuildTemporalCli(
         await withBuildLock(path.dirname(target), log, async () => {
           // Another process may have finished the build while we waited for the lock.
           if (await isExecutable(target)) return;
-          await goInstall(go, target, log, sys);
+          await goInstall(go, target, log, sys, cliBuild);
         });
         if (await isExecutable(target)) return target;
         problems.push('go install 完成但未生成可执行文件 (go install produced no binary)');
@@ -129,7 +129,7 @@ export async function findOrBuildTemporalCli(
   throw new Error(noCliMessage(target) + why);
 }
 
-function fmtDuration(ms: number): string {
+export function fmtDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
@@ -147,7 +147,7 @@ function pidAlive(pid: number): boolean {
  * Serialises builds across processes (two `npm test` runs, or `npm start` next to `npm test`) with an
  * atomic mkdir. A lock whose owner died is taken over.
  */
-async function withBuildLock(binDir: string, log: Log, work: () => Promise<void>): Promise<void> {
+export async function withBuildLock(binDir: string, log: Log, work: () => Promise<void>): Promise<void> {
   await fs.mkdir(binDir, { recursive: true });
   const lockDir = path.join(binDir, '.build.lock');
   const ownerFile = path.join(lockDir, 'pid');
@@ -181,22 +181,38 @@ async function withBuildLock(binDir: string, log: Log, work: () => Promise<void>
   }
 }
 
-async function goInstall(go: string, target: string, log: Log, sys: NodeJS.ProcessEnv): Promise<void> {
+/** What one `go install` builds: the module path, its version, the binary it produces, and how the logs name it. */
+export interface GoBuild {
+  module: string;
+  version: string;
+  /** File name `go install` writes into GOBIN (the last element of the module path). */
+  binary: string;
+  label: string;
+  /** Said before the build starts: how long and how much it takes the first time. */
+  expect: string;
+}
+
+const cliBuild: GoBuild = {
+  module: TEMPORAL_CLI_MODULE,
+  version: TEMPORAL_CLI_VERSION,
+  binary: exeName,
+  label: 'temporal CLI',
+  expect: '首次构建约需 5–6 分钟、约 3 GB Go 缓存，生成约 250 MB 的文件 (first build takes ~5-6 min and ~3 GB of Go caches; later runs reuse it)',
+};
+
+export async function goInstall(go: string, target: string, log: Log, sys: NodeJS.ProcessEnv, build: GoBuild): Promise<void> {
   // Build into a private folder and rename, so nobody ever runs a half-written binary.
   const stage = await fs.mkdtemp(path.join(path.dirname(target), '.build-'));
   const started = Date.now();
-  log(
-    `正在构建 temporal CLI ${TEMPORAL_CLI_VERSION} (go install)：首次构建约需 5–6 分钟、约 3 GB Go 缓存，生成约 250 MB 的文件 ${target}` +
-      ` (first build takes ~5-6 min and ~3 GB of Go caches; later runs reuse it)`,
-  );
+  log(`正在构建 ${build.label} ${build.version} (go install) → ${target}：${build.expect}`);
   const tail: string[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
+      const child = spawn(go, ['install', `${build.module}@${build.version}`], {
         env: {
           ...sys,
           GOBIN: stage,
-          // The CLI is pure Go (SQLite included); without cgo no C compiler is needed and the binary is static.
+          // Temporal's binaries are pure Go (SQLite included); without cgo no C compiler is needed and they are static.
           CGO_ENABLED: sys.CGO_ENABLED ?? '0',
           GOFLAGS: sys.GOFLAGS ?? '-trimpath',
         },
@@ -214,7 +230,7 @@ async function goInstall(go: string, target: string, log: Log, sys: NodeJS.Proce
       child.stdout.on('data', onData);
       child.stderr.on('data', onData);
       const ticker = setInterval(() => {
-        log(`仍在构建 temporal… 已用 ${fmtDuration(Date.now() - started)}，已下载 ${downloads} 个模块 (still building)`);
+        log(`仍在构建 ${build.label}… 已用 ${fmtDuration(Date.now() - started)}，已下载 ${downloads} 个模块 (still building)`);
       }, 30_000);
       child.on('error', (err) => {
         clearInterval(ticker);
@@ -226,8 +242,8 @@ async function goInstall(go: string, target: string, log: Log, sys: NodeJS.Proce
         else reject(new Error(`go install 退出码 ${code ?? signal}:\n${tail.join('\n')}`));
       });
     });
-    await fs.rename(path.join(stage, exeName), target);
-    log(`temporal CLI 构建完成，用时 ${fmtDuration(Date.now() - started)} (built): ${target}`);
+    await fs.rename(path.join(stage, build.binary), target);
+    log(`${build.label} 构建完成，用时 ${fmtDuration(Date.now() - started)} (built): ${target}`);
   } finally {
     await fs.rm(stage, { recursive: true, force: true });
   }

@@ -53,7 +53,7 @@ export function portAnswers(port: number, host = HOST, timeoutMs = 500): Promise
  * Connects and asks the frontend who it is; throws if it is not a Temporal frontend. The whole exchange is
  * bounded: a TCP server that is not gRPC would otherwise leave the call waiting forever.
  */
-async function probeTemporal(address: string, timeoutMs: number): Promise<Connection> {
+export async function probeTemporal(address: string, timeoutMs: number): Promise<Connection> {
   let timer: NodeJS.Timeout | undefined;
   let connection: Connection | undefined;
   let timedOut = false;

@@ -15,7 +15,8 @@ import { createLogger, type Logger } from '../../config/logger';
 import { createDb, Db, migrateLatest } from '../../db/connection';
 import { seedDemoCity } from '../../db/seeds/demo-city';
 import { createDatabase, dropDatabase, withDatabase } from '../../scripts/stack/postgres';
-import { getUserByUsername, issueToken } from '../../db/queries/users';
+import { httpCaller, tokenIssuer } from './http-call';
+import { startTopologyTestStack, topologyRun } from './topology-stack';
 import { createCaseWorker } from '../../worker/main';
 import { dataConverterFor, parsePayloadKeys } from '../../config/payload-codec';
 import { loadEnv } from '../../config/env';
@@ -51,7 +52,7 @@ export function requireEnv(name: string): string {
  * A database of the test file's own (migrated and seeded, dropped at stop), for tests that change shared
  * data such as SLA policies: the run's database is shared by files running in parallel.
  */
-async function ownDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function ownDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const shared = requireEnv('DATABASE_URL');
   const name = `${new URL(shared).pathname.slice(1)}_${randomUUID().slice(0, 8)}`;
   await createDatabase(shared, name);
@@ -70,24 +71,30 @@ async function ownDatabase(): Promise<{ url: string; drop: () => Promise<void> }
 
 const dropOwn = (url: string): Promise<void> => dropDatabase(requireEnv('DATABASE_URL'), new URL(url).pathname.slice(1));
 
-export async function startTestStack(
-  options: {
-    gatewayTimeoutMs?: number;
-    ownDatabase?: boolean;
-    /**
-     * Run against this database and task queue (another stack's, to restart on it); with `ownDatabase` the
-     * database is this stack's to drop at stop.
-     */
-    databaseUrl?: string;
-    taskQueue?: string;
-    officeHours?: string;
-    /** Per token; high by default so that polling tests are never limited. */
-    rateLimitPerMinute?: number;
-    corsOrigins?: string[];
-    /** The API's logger (silent by default), e.g. one writing into a buffer that a test reads. */
-    logger?: Logger;
-  } = {},
-): Promise<TestStack> {
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  // Under jest.topology.config.js: the run's topology (separate worker processes, two API replicas) instead.
+  if (topologyRun()) return startTopologyTestStack(options);
+  return startInProcessStack(options);
+}
+
+export interface TestStackOptions {
+  gatewayTimeoutMs?: number;
+  ownDatabase?: boolean;
+  /**
+   * Run against this database and task queue (another stack's, to restart on it); with `ownDatabase` the
+   * database is this stack's to drop at stop.
+   */
+  databaseUrl?: string;
+  taskQueue?: string;
+  officeHours?: string;
+  /** Per token; high by default so that polling tests are never limited. */
+  rateLimitPerMinute?: number;
+  corsOrigins?: string[];
+  /** The API's logger (silent by default), e.g. one writing into a buffer that a test reads. */
+  logger?: Logger;
+}
+
+async function startInProcessStack(options: TestStackOptions): Promise<TestStack> {
   const officeHours = parseOfficeHours(options.officeHours ?? defaultOfficeHoursText);
   const address = requireEnv('TEMPORAL_ADDRESS');
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
@@ -131,34 +138,9 @@ export async function startTestStack(
   answerClientErrors(server);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const tokens = new Map<string, string>();
-  const tokenFor = async (username: string): Promise<string> => {
-    const cached = tokens.get(username);
-    if (cached) return cached;
-    const user = await getUserByUsername(db, username);
-    if (!user) throw new Error(`no user ${username}`);
-    const { token } = await issueToken(db, user.id, { label: 'test' });
-    tokens.set(username, token);
-    return token;
-  };
+  const tokenFor = tokenIssuer(db);
 
-  const call: TestStack['call'] = async (method, path, opts = {}) => {
-    const token = opts.token ?? (opts.as ? await tokenFor(opts.as) : undefined);
-    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-    if (token) headers.authorization = `Bearer ${token}`;
-    let body: string | undefined = opts.rawBody;
-    if (opts.body !== undefined) body = JSON.stringify(opts.body);
-    if (body !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON (e.g. /docs); the raw text stays
-    }
-    return { status: res.status, body: parsed as any, headers: res.headers };
-  };
+  const call = httpCaller(() => baseUrl, tokenFor);
 
   return {
     baseUrl,
