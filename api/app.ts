@@ -15,12 +15,13 @@ import { auditRoutes } from './routes/audit';
 import { tokenRoutes } from './routes/tokens';
 import type { CaseGateway } from './case-gateway';
 import { ApiError, errorHandler } from './errors';
-import { httpMetrics, metricsHandler } from './metrics';
+import { createMetrics } from './metrics';
 import { createRegistry, generateOpenApiDocument } from './openapi';
 import { defaultOfficeHours, OfficeHours } from '../workflows/domain/calendar/deadline-arithmetic';
 import { alertRoutes } from './routes/alerts';
 import { kpiRoutes } from './routes/kpis';
 import { caseRoutes } from './routes/cases';
+import { exportRoutes, type ExportLimits } from './routes/export';
 import type { AlertFeed } from './alert-feed';
 import { referenceRoutes } from './routes/reference';
 import { calendarRoutes } from './routes/calendar';
@@ -32,6 +33,8 @@ import { triageRoutes } from './routes/triage';
 import { TriageModels } from '../triage/models';
 import { open311Router, type Open311Settings } from './open311/router';
 import { open311AdminRoutes } from './open311/admin-routes';
+import { webhookRoutes } from './routes/webhooks';
+import { webhookSettings, type WebhookSettings } from '../activities/webhook-http';
 import { open311Settings } from './open311/settings';
 
 export interface AppDeps {
@@ -57,6 +60,10 @@ export interface AppDeps {
   triageModels?: TriageModels;
   /** Open311 GeoReport v2 at /open311/v2; what is not given comes from OPEN311_* in the environment. */
   open311?: Partial<Open311Settings>;
+  /** Alert webhooks' test ping and target rules; what is not given comes from WEBHOOK_* in the environment. */
+  webhooks?: Partial<WebhookSettings>;
+  /** Rows per page read and the row cap of case exports; defaults in routes/export.ts. */
+  exportLimits?: Partial<ExportLimits>;
 }
 
 const trustProxySetting = (value: string | undefined): boolean | number | string => {
@@ -92,7 +99,8 @@ export function createApp(deps: AppDeps): Express {
   // Open311 too: public reads from any origin, form bodies it reads itself, its own error format and limits.
   app.use('/open311/v2', open311Router({ db, gateway, log, settings: open311Settings(deps.open311, deps.rateLimitPerMinute ?? 600) }));
   app.use(corsPolicy(deps.corsOrigins ?? []));
-  app.use(httpMetrics());
+  const metrics = createMetrics(db);
+  app.use(metrics.recordRequests);
   // Before the limiter so that refusals are recorded; it skips 429s itself.
   app.use('/api/v1', auditTrail({ db, log }));
   app.use('/api/v1', rateLimitPerToken({ perMinute: deps.rateLimitPerMinute ?? 600, log }));
@@ -107,7 +115,7 @@ export function createApp(deps: AppDeps): Express {
     const ready = postgres === 'ok' && temporal === 'ok';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', postgres, temporal });
   });
-  app.get('/metrics', metricsHandler);
+  app.get('/metrics', metrics.expose);
 
   const registry = createRegistry();
   const officeHours = deps.officeHours ?? defaultOfficeHours;
@@ -119,11 +127,14 @@ export function createApp(deps: AppDeps): Express {
   api.use(auditRoutes({ db }, registry));
   api.use(calendarRoutes({ db, officeHours }, registry));
   api.use(slaPolicyRoutes({ db }, registry));
+  // Before the case routes: `/cases/export` is not the case with id `export`.
+  api.use(exportRoutes({ db, log, limits: deps.exportLimits }, registry));
   api.use(caseRoutes({ db, gateway, officeHours }, registry));
   api.use(alertRoutes({ db, feed: deps.alertFeed }, registry));
   api.use(kpiRoutes({ db }, registry));
   api.use(triageRoutes({ db, models: deps.triageModels ?? new TriageModels(db, log) }, registry));
   api.use(open311AdminRoutes({ db }, registry));
+  api.use(webhookRoutes({ db, settings: webhookSettings(deps.webhooks) }, registry));
   app.use('/api/v1', api);
 
   serveConsole(app, deps.consoleDir ?? findConsoleBuild());

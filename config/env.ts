@@ -26,12 +26,25 @@ export const envSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('jiesu-cases'),
+  /** host:port where a worker serves Temporal's worker metrics for Prometheus (README "Operations"); off when unset. */
+  WORKER_METRICS_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port').optional(),
   /** Path to a `temporal` CLI binary; otherwise PATH, then the build cache. */
   TEMPORAL_CLI: z.string().min(1).optional(),
   /** Git-ignored folder for local state (Temporal SQLite file, embedded PostgreSQL). */
   DATA_DIR: z.string().min(1).default('.data'),
   /** Where a built `temporal` binary is cached between clones. */
   JIESU_CACHE_DIR: z.string().min(1).optional(),
+  /** `npm run topology`: the Temporal server and its SQL schema tool (otherwise PATH, then the cache, then `go install`). */
+  TEMPORAL_SERVER_BIN: z.string().min(1).optional(),
+  TEMPORAL_SQL_TOOL: z.string().min(1).optional(),
+  /** `npm run topology`: Temporal's own databases, on the same PostgreSQL server as the jiesu database. */
+  TEMPORAL_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _').default('jiesu_temporal'),
+  TEMPORAL_VISIBILITY_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _').default('jiesu_temporal_visibility'),
+  /** 1 = `npm start` restarts a crashed worker or API with back-off instead of stopping the stack (topology always does). */
+  JIESU_SUPERVISE: z
+    .enum(['0', '1', 'false', 'true'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
   /** 1 = skip the local server on 127.0.0.1:5432 and use the embedded PostgreSQL (tests that path, or avoids a shared server). */
   JIESU_EMBEDDED_PG: z
     .enum(['0', '1', 'false', 'true'])
@@ -71,6 +84,19 @@ export const envSchema = z.object({
   OPEN311_PUBLISH: z.enum(['open311', 'all']).default('open311'),
   /** Open311 POSTs per minute per api key; over it, 429. */
   OPEN311_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Alert webhooks: how long one HTTP attempt may take before it counts as failed. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** Attempts per delivery before it is marked failed; retries back off from the first interval, doubling up to the cap. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().min(100).default(10_000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(100).default(600_000),
+  /** A subscription whose deliveries failed this many times in a row is disabled (0: never). */
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(0).default(20),
+  /** 1 = targets on loopback and private networks are allowed (a local receiver in development and tests). */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .enum(['0', '1', 'false', 'true'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
   /**
    * Office hours for the working-time basis, Asia/Shanghai, e.g. `08:30-12:00,14:00-17:30` (the default).
    * Kept as text; `parseOfficeHours` turns it into periods. Validated here so a typo stops start-up.

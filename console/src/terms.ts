@@ -85,13 +85,4 @@ export const alertColor: Record<string, string> = {
   plan_failed: 'red',
 };
 
-export const measureKeys = [
-  'responseRate',
-  'onTimeFeedbackRate',
-  'onTimeCompletionRate',
-  'firstTimeResolutionRate',
-  'resolutionRate',
-  'satisfactionRate',
-  'escalationRate',
-] as const;
-export type MeasureKey = (typeof measureKeys)[number];
+export { kpiMeasures as measureKeys, type KpiMeasure as MeasureKey } from '../../workflows/domain/terms';

@@ -12,6 +12,9 @@ import * as caseLists from './010_case_lists';
 import * as triage from './011_triage';
 import * as open311 from './012_open311';
 import * as awaitingApproval from './013_awaiting_approval';
+import * as kpiRollup from './014_kpi_rollup';
+import * as webhooks from './015_webhooks';
+import * as instanceIdentity from './016_instance_identity';
 
 /** Every migration, in order. A new migration is a new file added at the end of this list. */
 export const migrations: { name: string; module: Knex.Migration }[] = [
@@ -28,4 +31,7 @@ export const migrations: { name: string; module: Knex.Migration }[] = [
   { name: '011_triage', module: triage },
   { name: '012_open311', module: open311 },
   { name: '013_awaiting_approval', module: awaitingApproval },
+  { name: '014_kpi_rollup', module: kpiRollup },
+  { name: '015_webhooks', module: webhooks },
+  { name: '016_instance_identity', module: instanceIdentity },
 ];

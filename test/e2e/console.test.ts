@@ -24,7 +24,8 @@ const suite = haveChromium ? describe : describe.skip;
 
 /** Generous: two cores run the browser, the API, the worker, Temporal and PostgreSQL together. */
 const step = 180_000;
-const seen = { timeout: 30_000 };
+// Generous: under a full parallel test run on two cores one action can take tens of seconds.
+const seen = { timeout: 60_000 };
 const { users: u } = demo;
 
 suite('web console and public board (headless Chromium)', () => {

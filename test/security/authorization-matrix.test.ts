@@ -12,6 +12,8 @@ import { mayAct, permissions, registeredRoutes, type RegisteredRoute } from '../
 import { createLogger } from '../../config/logger';
 import { getUserByUsername, issueToken } from '../../db/queries/users';
 import { createOpen311Client } from '../../db/queries/open311-clients';
+import { getJurisdiction } from '../../db/queries/jurisdictions';
+import { createWebhookSubscription, disableWebhookSubscription } from '../../db/queries/webhooks';
 import { demo } from '../../db/seeds/demo-city';
 import { roles, type Role } from '../../workflows/domain';
 import { cableIntake } from '../support/fixtures';
@@ -116,6 +118,32 @@ async function caseWithAlert(): Promise<Fixture> {
 let clientNames = 0;
 const clientName = () => `矩阵客户端-${marker}-${++clientNames}`;
 
+/** A webhook subscription for 小池社区's alerts; its target is refused as private, so a test ping sends nothing. */
+async function webhook(options: { disabled?: boolean } = {}): Promise<Fixture> {
+  const admin = await getUserByUsername(stack.db, u.admin);
+  const place = await getJurisdiction(stack.db, communities.xiaochi);
+  const created = await createWebhookSubscription(stack.db, {
+    url: 'http://127.0.0.1:9/matrix',
+    description: marker,
+    jurisdictionId: place!.id,
+    jurisdictionPath: place!.path,
+    alertTypes: null,
+    tiers: null,
+    ownerUserId: null,
+    secret: 'whsec_matrix',
+    createdBy: admin!.id,
+  });
+  if (options.disabled) await disableWebhookSubscription(stack.db, created.id, admin!.id, marker);
+  return { other: created.id };
+}
+const onWebhook = (path: string, extra: Partial<Entry> = {}): Entry => ({
+  success: 200,
+  setup: () => webhook(),
+  request: (fx) => ({ path: `/api/v1/webhooks/${fx.other}${path}`, body: {} }),
+  outOfScope: 'forbidden',
+  ...extra,
+});
+
 const matrix: Record<string, Entry> = {
   // Reference data: everyone reads, no scope.
   'get /jurisdictions': { success: 200, request: () => ({ path: '/api/v1/jurisdictions' }), outOfScope: 'same' },
@@ -207,6 +235,26 @@ const matrix: Record<string, Entry> = {
     outOfScope: 'same',
   },
 
+  // Alert webhooks: supervisors within their subtree, admins anywhere.
+  'post /webhooks': {
+    success: 201,
+    request: () => ({ path: '/api/v1/webhooks', body: { url: 'https://hooks.example.com/jiesu', jurisdictionId: communities.xiaochi } }),
+    outOfScope: 'forbidden',
+  },
+  'get /webhooks': {
+    success: 200,
+    setup: () => webhook(),
+    request: () => ({ path: '/api/v1/webhooks' }),
+    outOfScope: 'filtered',
+    visible: (body, fx) => body.items.some((s: { id: string }) => s.id === fx.other),
+  },
+  'get /webhooks/:id': onWebhook('', { request: (fx) => ({ path: `/api/v1/webhooks/${fx.other}` }) }),
+  'get /webhooks/:id/deliveries': onWebhook('/deliveries', { request: (fx) => ({ path: `/api/v1/webhooks/${fx.other}/deliveries` }) }),
+  'post /webhooks/:id/disable': onWebhook('/disable'),
+  'post /webhooks/:id/enable': onWebhook('/enable', { setup: () => webhook({ disabled: true }) }),
+  'post /webhooks/:id/rotate-secret': onWebhook('/rotate-secret'),
+  'post /webhooks/:id/test': onWebhook('/test'),
+
   // Cases.
   'post /cases': {
     success: 201,
@@ -221,6 +269,14 @@ const matrix: Record<string, Entry> = {
     visible: (body, fx) => body.items.some((c: { id: string }) => c.id === fx.caseId),
   },
   'get /cases/:id': { success: 200, setup: dispatched, request: (fx) => ({ path: `/api/v1/cases/${fx.caseId}` }), outOfScope: 'forbidden' },
+  // The list as a file: the same scope, so the case number is in the CSV only in scope.
+  'get /cases/export': {
+    success: 200,
+    setup: dispatched,
+    request: (fx) => ({ path: `/api/v1/cases/export?format=csv&q=${fx.caseId}` }),
+    outOfScope: 'filtered',
+    visible: (body: string, fx) => body.includes(fx.caseId!),
+  },
   'post /cases/:id/handle-directly': command('handle-directly', { note: '联系建设单位当天更换' }, triage),
   'post /cases/:id/dispatch': command('dispatch', { leadUnitId: units.mobile, cooperatingUnitIds: [units.cable] }, triage),
   'post /cases/:id/agreement': command(
@@ -288,6 +344,14 @@ const matrix: Record<string, Entry> = {
     request: () => ({ path: '/api/v1/kpis?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&groupBy=community' }),
     outOfScope: 'filtered',
     visible: (body) => body.groups.some((g: { key: string; dispatched: number }) => g.key === communities.xiaochi && g.dispatched > 0),
+  },
+  'get /kpis/export': {
+    success: 200,
+    setup: dispatched,
+    request: () => ({ path: '/api/v1/kpis/export?format=csv&from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&groupBy=community' }),
+    outOfScope: 'filtered',
+    // CSV lines `key,name,dispatched,...`
+    visible: (body: string) => body.split('\r\n').some((line) => line.startsWith(`${communities.xiaochi},`) && Number(line.split(',')[2]) > 0),
   },
 };
 

@@ -21,6 +21,7 @@ function files(dir: string): string[] {
 const reviewed: Record<string, string> = {
   'api/alert-feed.ts: .query(`LISTEN ${alertChannel}`': 'LISTEN takes an identifier, not a parameter; alertChannel is a constant',
   'scripts/reproject.ts: .query(caseSnapshotQuery': 'a Temporal workflow query, not SQL',
+  'scripts/drill/observe.ts: .query(caseSnapshotQuery': 'a Temporal workflow query, not SQL',
 };
 
 /** The first argument of every raw-SQL call: knex's `*Raw`/`raw` and node-postgres' `query`. */

@@ -108,3 +108,69 @@ export const zh = {
     plan_failed: '时限计算失败',
   } satisfies Record<AlertType, string>,
 } as const;
+
+/** The seven rates of DOMAIN.md §6, in the order every report shows them (the console, the exports). */
+export const kpiMeasures = [
+  'responseRate',
+  'onTimeFeedbackRate',
+  'onTimeCompletionRate',
+  'firstTimeResolutionRate',
+  'resolutionRate',
+  'satisfactionRate',
+  'escalationRate',
+] as const;
+export type KpiMeasure = (typeof kpiMeasures)[number];
+
+/**
+ * What exported case lists and KPI tables (.csv, .xlsx) are headed with, in column order. A time column says it
+ * is Beijing time and a rate column that it is a percentage, so a spreadsheet read on its own is not misread.
+ */
+export const exportColumns = {
+  case: {
+    caseNo: '案件编号',
+    createdAt: '受理时间（北京时间）',
+    channel: '来源渠道',
+    requestType: '诉求类型',
+    category: '诉求类别',
+    urgency: '紧急程度',
+    title: '诉求标题',
+    description: '诉求内容',
+    street: '街道（乡镇）',
+    community: '社区（村）',
+    address: '详细地址',
+    reporterName: '诉求人',
+    reporterPhone: '联系电话',
+    status: '案件状态',
+    tier: '当前层级',
+    mode: '办理方式',
+    leadUnit: zh.assignmentRole.lead,
+    cooperatingUnits: zh.assignmentRole.cooperating,
+    dispatchedAt: '首次派单时间（北京时间）',
+    resolveBy: `${zh.deadline.resolveBy}（北京时间）`,
+    overdue: '是否超期',
+    resolvedAt: '办结时间（北京时间）',
+    closedAt: '结案时间（北京时间）',
+    rating: '满意度评价',
+    reopenCount: '重办次数',
+  },
+  /** The KPI table's first two columns: the group's id, and its name headed by what is grouped. */
+  kpiKey: '编号',
+  kpiGroup: { unit: '责任单位', street: '街道（乡镇）', community: '社区（村）', category: '诉求类别', tier: '案件层级' },
+  kpi: {
+    dispatched: '统计案件数',
+    responseRate: `${zh.measure.responseRate}（%）`,
+    onTimeFeedbackRate: `${zh.measure.onTimeFeedbackRate}（%）`,
+    onTimeCompletionRate: `${zh.measure.onTimeCompletionRate}（%）`,
+    firstTimeResolutionRate: `${zh.measure.firstTimeResolutionRate}（%）`,
+    resolutionRate: `${zh.measure.resolutionRate}（%）`,
+    satisfactionRate: `${zh.measure.satisfactionRate}（%）`,
+    escalationRate: `${zh.measure.escalationRate}（%）`,
+  },
+  total: '合计',
+  yes: '是',
+  no: '否',
+  /** File and sheet names. */
+  title: { cases: '案件列表', kpis: '考核指标' },
+  /** The last line of an export stopped at its row cap: the file must not look complete. */
+  truncated: (cap: number) => `（已达导出上限 ${cap} 行，其余案件未导出；请缩小筛选范围后分批导出）`,
+} as const;
