@@ -1,4 +1,4 @@
-import type { UpdateDefinition } from '@temporalio/common';
+import type { RetryPolicy, UpdateDefinition } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { ClockActivities, ClockPlanAnswer, ClockPlanRequest } from '../activities/clocks';
 import type { ProjectionActivities } from '../activities/projection';
@@ -33,12 +33,14 @@ import {
   workflowIdForCase,
 } from './messages';
 
-// Projection and deadline planning are short, idempotent and on the path of every command:
-// local activities save a task round trip each, and their results are still recorded in history.
-const { projectCase, planClocks } = wf.proxyLocalActivities<ProjectionActivities & ClockActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
-});
+const retry: RetryPolicy = { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' };
+// Deadline planning only reads: a local activity saves a task round trip, and its answer is recorded in history.
+const { projectCase: projectBeforeCommit, planClocks } = wf.proxyLocalActivities<ProjectionActivities & ClockActivities>({ startToCloseTimeout: '10 seconds', retry });
+// Rows (and the alerts webhooks send on) are written only for what the engine has committed. A local activity runs
+// before its task is committed: a worker or server lost in between left rows for a command the case never took, or
+// for a deadline that the re-run task records at another instant (found by the chaos drill). An activity is
+// scheduled only from a committed task, with the committed case as its input.
+const { projectCase } = wf.proxyActivities<ProjectionActivities>({ startToCloseTimeout: '10 seconds', retry });
 
 type AnyCommandEnvelope = CommandEnvelope<CaseCommandName>;
 
@@ -181,7 +183,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     if (record.state.version > projectedVersion) {
       const target = record;
       publishSearchAttributes();
-      await projectCase({ state: target.state, events: target.events.filter((e) => e.seq > projectedVersion) });
+      const projection = { state: target.state, events: target.events.filter((e) => e.seq > projectedVersion) };
+      await (wf.patched('projected-after-commit') ? projectCase(projection) : projectBeforeCommit(projection));
       projectedVersion = target.state.version;
     }
     if (hasEnded(record.state.status) && projectedVersion === record.state.version) break;

@@ -4,6 +4,7 @@
  * plugin, every role in one process), with our ports, database names and credentials. JSON is YAML, so the
  * server reads the file as it is; no YAML writer is needed.
  */
+import { temporalServerSettings } from '../../config/temporal-server-settings';
 
 export interface ServerPorts {
   frontend: number;
@@ -108,6 +109,6 @@ export function serverConfig(o: ServerConfigOptions): Record<string, unknown> {
 /** Dynamic config values: `key: [{value}]` as the server's file client reads them. */
 export function dynamicConfig(values: Record<string, unknown>): Record<string, unknown> {
   // Workflow ids longer than the SQL setups' default limit are refused (the module's own SQL configs set this).
-  const all: Record<string, unknown> = { 'limit.maxIDLength': 255, ...values };
+  const all: Record<string, unknown> = { 'limit.maxIDLength': 255, ...temporalServerSettings, ...values };
   return Object.fromEntries(Object.entries(all).map(([key, value]) => [key, [{ value, constraints: {} }]]));
 }

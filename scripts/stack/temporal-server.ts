@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { caseSearchAttributes } from '../../config/search-attributes';
+import { devServerSettingArgs } from '../../config/temporal-server-settings';
 import type { Log } from './temporal-cli';
 
 export interface TemporalHandle {
@@ -110,6 +111,7 @@ export function devServerArgs(o: Pick<DevServerOptions, 'port' | 'uiPort' | 'nam
     ...(o.namespace === 'default' ? [] : ['--namespace', o.namespace]),
     ...(o.uiCodecEndpoint ? ['--ui-codec-endpoint', o.uiCodecEndpoint] : []),
     ...caseSearchAttributes.flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`]),
+    ...devServerSettingArgs(),
     '--log-level',
     'warn',
   ];

@@ -10,6 +10,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadEnv } from '../../config/env';
 import { caseSearchAttributes } from '../../config/search-attributes';
+import { devServerSettingArgs, temporalServerSettings } from '../../config/temporal-server-settings';
 import { failureConverterPath, newPayloadKeySetting } from '../../config/payload-codec';
 import { createDb, migrateLatest } from '../../db/connection';
 import { seedDemoCity } from '../../db/seeds/demo-city';
@@ -38,7 +39,7 @@ async function startTemporal(env: ReturnType<typeof loadEnv>, run: TestRun): Pro
       log: { format: 'text', level: 'warn' },
       // The engine suggests continue-as-new at 4Ki events by default; at 150 the long cases of the suite, and
       // the test made for it, continue as new for real, so every path is proven across runs.
-      extraArgs: ['--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${continueAsNewAfterEvents}`],
+      extraArgs: devServerSettingArgs({ 'limit.historyCount.suggestContinueAsNew': continueAsNewAfterEvents, ...temporalServerSettings }),
     },
   });
   run.temporal = testEnv;

@@ -8,7 +8,8 @@ import { CaseGateway } from '../../api/case-gateway';
 import { demo } from '../../db/seeds/demo-city';
 import type { Actor, CaseIntake } from '../../workflows/domain';
 import { workflowIdForCase } from '../../workflows/messages';
-import { allocateCaseNo, getCaseState, getTimeline } from '../../db/queries/cases';
+import { getCaseState, getTimeline } from '../../db/queries/cases';
+import { workflowIntake } from '../support/fixtures';
 import { recordHistory } from '../support/histories';
 import { startTestStack, TestStack } from '../support/stack';
 
@@ -37,23 +38,7 @@ const dispatcher = actor('dispatcher-community', {
 });
 const liaison = (unitId: string) => actor(`liaison-${unitId}`, { role: 'liaison', unitId });
 
-async function newIntake(): Promise<CaseIntake> {
-  const id = await allocateCaseNo(stack.db, new Date());
-  return {
-    id,
-    caseNo: id,
-    requestType: 'report',
-    category: demo.categories.cableSagging,
-    slaClass: 'general',
-    urgency: 'normal',
-    title: '工作流测试：线缆下垂',
-    description: '最低处距地面仅3米',
-    channel: 'gridPatrol',
-    location: { communityId: demo.communities.xiaochi, streetId: demo.streets.kaiyuan, cityId: demo.cityId, address: '和谐路' },
-    reporter: { phone: '13800005678' },
-    attachments: [],
-  };
-}
+const newIntake = (): Promise<CaseIntake> => workflowIntake(stack.db);
 
 const record = (name: string, caseId: string) => recordHistory(stack.client, name, caseId);
 
