@@ -76,7 +76,8 @@ select id, id, status, tier, case when tier = 'city' then 'designated' else null
     'deadlines', jsonb_build_object('resolveBy', dispatched_at + interval '7 days'), 'overdue', not closed and not on_time,
     'escalations', '[]'::jsonb, 'clocks', '[]'::jsonb, 'extensions', '[]'::jsonb, 'createdAt', created_at, 'dispatchedAt', dispatched_at,
     'updatedAt', coalesce(resolved_at, dispatched_at), 'version', 12, 'public', false),
-  search_text, jiesu_bigrams(search_text), case when closed then null else dispatched_at + interval '7 days' end,
+  search_text, jiesu_search_terms(search_text, jurisdiction_path, status, category_id,
+    case when cooperated then array[lead_unit_id, coop_unit_id] else array[lead_unit_id] end), case when closed then null else dispatched_at + interval '7 days' end,
   phone, false, false, true, on_time, on_time, closed, reopened, closed and not reopened, closed and rating <> 'unsatisfied',
   case when closed then 1 + (reopened)::int else 0 end, case when closed and rating <> 'unsatisfied' then 1 + (reopened)::int else 0 end,
   tier <> 'community', true

@@ -15,6 +15,7 @@ import * as awaitingApproval from './013_awaiting_approval';
 import * as kpiRollup from './014_kpi_rollup';
 import * as webhooks from './015_webhooks';
 import * as instanceIdentity from './016_instance_identity';
+import * as searchFilterTerms from './017_search_filter_terms';
 
 /** Every migration, in order. A new migration is a new file added at the end of this list. */
 export const migrations: { name: string; module: Knex.Migration }[] = [
@@ -34,4 +35,5 @@ export const migrations: { name: string; module: Knex.Migration }[] = [
   { name: '014_kpi_rollup', module: kpiRollup },
   { name: '015_webhooks', module: webhooks },
   { name: '016_instance_identity', module: instanceIdentity },
+  { name: '017_search_filter_terms', module: searchFilterTerms },
 ];

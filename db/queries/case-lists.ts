@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { CaseState } from '../../workflows/domain';
+import { indexTerms, rarestListSize } from './search-terms';
 
 /** A phone number as digits only, so `138-0000-5678` and `13800005678` are the same caller. */
 export const phoneDigits = (phone: string | null | undefined): string | null => phone?.replace(/\D/g, '') || null;
@@ -61,32 +62,40 @@ export function decodeCursor(cursor: string, sort: CaseSort): Cursor | null {
   }
 }
 
-/** The character bigrams of a phrase, as jiesu_bigrams() computes them for the rows (migration 012). */
-function bigramsOf(q: string): string[] {
-  const chars = [...q.toLowerCase()];
-  const grams = new Set<string>();
-  for (let i = 0; i + 1 < chars.length; i++) {
-    const gram = chars[i]! + chars[i + 1]!;
-    if (!/\s/.test(gram)) grams.add(gram);
-  }
-  return [...grams];
-}
-
 const likeEscaped = (text: string): string => text.replace(/[\\%_]/g, '\\$&');
 
-/** How many of the newest cases (in the page's order) a search reads before it asks the bigram index. */
-const RECENT_WINDOW = 1_000;
+/** When a search reads the newest cases first rather than the index's candidates (exported for the tests of both ways). */
+export interface SearchTuning {
+  /** Up to how many index candidates a search sorts itself rather than reading the newest cases first. */
+  fewCandidates: number;
+  /** Counting candidates is skipped when even the rarest term's list is longer than this (the count would cost more). */
+  countableList: number;
+  /** How many of the newest cases (in the page's order) a search may read for a frequent word; it stops at a page. */
+  recentWindow: number;
+}
+
+export const searchTuning: SearchTuning = { fewCandidates: 5_000, countableList: 100_000, recentWindow: 20_000 };
 
 /**
- * A page of the cases holding a phrase. A frequent word (井盖 in a city's requests) fills the page from the newest
- * cases at once, while the bigram index would hand over every case that ever held it to be sorted; a rare word
- * is found fastest through the index. So the newest window is read first and, when it holds less than a page,
- * the index answers. Both give the same rows: matches inside the window, in order, are the first matches.
+ * A page of the cases holding a phrase, by the cheaper of two ways that give the same rows. Few candidates in the
+ * index (bigrams, scope and filter terms, migration 017) for the caller's scope and filters (a rare word, or a
+ * frequent one among a street's water-supply cases) are sorted as they are. A frequent word (井盖 city-wide: 59,524
+ * of a million) would hand over every case that ever held it to be sorted; it fills the page from the newest cases
+ * instead, the scan stopping as soon as the page is full, and only a page it cannot fill falls back to the index.
+ * The candidates are counted, up to a cap, unless PostgreSQL's statistics say every term is too common to count.
  */
-async function searchPage(db: Knex, ordered: Knex.QueryBuilder, phrase: string, page: { limit: number; sort: CaseSort; keyColumn: string }) {
+async function searchPage(db: Knex, ordered: Knex.QueryBuilder, phrase: string, terms: string[], page: { limit: number; sort: CaseSort; keyColumn: string }, tuning: SearchTuning) {
   const pattern = likeEscaped(phrase.toLowerCase());
+  // Every row holding the phrase holds all its terms; `like` keeps the exact phrase.
+  const indexed = terms.length > 0 ? ordered.clone().whereRaw('search_bigrams @> ?::text[]', [terms]) : ordered.clone();
+  const matching = () => indexed.whereRaw("lower(search_text) like '%' || ? || '%'", [pattern]).limit(page.limit + 1);
+  if (terms.length > 0 && ((await rarestListSize(db, terms)) ?? 0) <= tuning.countableList) {
+    const candidates = db('cases').select(db.raw('1')).whereRaw('search_bigrams @> ?::text[]', [terms]).limit(tuning.fewCandidates + 1);
+    const [counted] = await db.from(candidates.as('candidates')).count({ n: '*' });
+    if (Number(counted?.n) <= tuning.fewCandidates) return matching();
+  }
   // The window carries no case documents: only the page's rows are joined back for theirs.
-  const window = ordered.clone().clearSelect().select('id', `${page.keyColumn} as sort_key`, 'search_text').limit(RECENT_WINDOW);
+  const window = ordered.clone().clearSelect().select('id', `${page.keyColumn} as sort_key`, 'search_text').limit(tuning.recentWindow);
   const recent = db
     .from(window.as('recent'))
     .join('cases as c', 'c.id', 'recent.id')
@@ -96,11 +105,7 @@ async function searchPage(db: Knex, ordered: Knex.QueryBuilder, phrase: string, 
   const found = await (page.sort === 'due'
     ? recent.orderByRaw('recent.sort_key asc nulls last, recent.id asc')
     : recent.orderByRaw('recent.sort_key desc, recent.id desc'));
-  if (found.length > page.limit) return found;
-  // The bigram index narrows to rows holding every pair of characters; `like` keeps the exact phrase.
-  const grams = bigramsOf(phrase);
-  const indexed = grams.length > 0 ? ordered.whereRaw('search_bigrams @> ?::text[]', [grams]) : ordered;
-  return indexed.whereRaw("lower(search_text) like '%' || ? || '%'", [pattern]).limit(page.limit + 1);
+  return found.length > page.limit ? found : matching();
 }
 
 /**
@@ -112,6 +117,7 @@ export async function listCases(
   filter: CaseFilter,
   scope: CaseScope,
   page: { limit: number; sort: CaseSort; cursor?: Cursor | null },
+  tuning: SearchTuning = searchTuning,
 ): Promise<{ items: CaseState[]; nextCursor: string | null }> {
   const keyColumn = page.sort === 'due' ? 'next_due' : 'created_at';
   let query = applyScope(db('cases').select('doc', 'id', `${keyColumn} as sort_key`), scope);
@@ -145,7 +151,7 @@ export async function listCases(
     if (page.cursor) q = q.whereRaw('(created_at, id) < (?::timestamptz, ?)', [page.cursor.key, page.cursor.id]);
     return q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
   };
-  const rows = filter.q ? await searchPage(db, ordered(query), filter.q, { ...page, keyColumn }) : await ordered(query).limit(page.limit + 1);
+  const rows = filter.q ? await searchPage(db, ordered(query), filter.q, indexTerms(filter.q, filter, scope), { ...page, keyColumn }, tuning) : await ordered(query).limit(page.limit + 1);
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];
   const key = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null);

@@ -48,6 +48,7 @@ export interface CaseProjection {
  */
 export async function saveCaseProjection(db: Knex, { state, facts, alerts, events }: CaseProjection): Promise<void> {
   const searchText = [state.caseNo, state.title, state.description, state.location.address].join(' ');
+  const unitIds = [...new Set(state.assignments.map((a) => a.unitId))];
   const row = {
     id: state.id,
     case_no: state.caseNo,
@@ -66,7 +67,7 @@ export async function saveCaseProjection(db: Knex, { state, facts, alerts, event
     grid_id: state.location.gridId ?? null,
     jurisdiction_path: db('jurisdictions').select('path').where('id', state.location.communityId),
     lead_unit_id: facts.leadUnitId,
-    unit_ids: [...new Set(state.assignments.map((a) => a.unitId))],
+    unit_ids: unitIds,
     overdue: state.overdue,
     reopen_count: state.reopenCount,
     rating: state.rating,
@@ -78,7 +79,14 @@ export async function saveCaseProjection(db: Knex, { state, facts, alerts, event
     version: state.version,
     doc: JSON.stringify(state),
     search_text: searchText,
-    search_bigrams: db.raw('jiesu_bigrams(?)', [searchText]),
+    // The words' bigrams and the scope and filter terms a search intersects in the index (migration 017).
+    search_bigrams: db.raw('jiesu_search_terms(?, (select path from jurisdictions where id = ?), ?, ?, ?::text[])', [
+      searchText,
+      state.location.communityId,
+      state.status,
+      state.category,
+      unitIds,
+    ]),
     next_due: nextDue(state),
     reporter_phone: phoneDigits(state.reporter.phone),
     disclosed: state.public === true,
