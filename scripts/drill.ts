@@ -3,17 +3,21 @@
  * Temporal dev server on a persistent file, a worker, the API, on free ports in a temporary folder),
  * keeps a steady load of new cases and decisions on it, kills -9 the worker, the API, Temporal and
  * PostgreSQL at random moments and restarts them, then verifies that nothing the API accepted was lost
- * or duplicated, that every passed deadline escalated exactly once and that the read model equals the
- * workflows. Exits 1 on any loss or mismatch. Modules: scripts/drill/.
+ * or duplicated, that every passed deadline escalated exactly once and in time, and that the read model
+ * equals the workflows. Exits 1 on any loss or mismatch. `--topology production` runs the production
+ * shape instead (the Temporal server on PostgreSQL, two workers, two API replicas; one worker, one replica
+ * and the server are killed). Modules: scripts/drill/.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { loadEnv } from '../config/env';
 import { findOrBuildTemporalCli } from './stack/temporal-cli';
+import { findOrBuildServerBinaries, TEMPORAL_SERVER_VERSION } from './stack/temporal-server-binaries';
 import { OptionsError, parseDrillOptions, type DrillOptions } from './drill/options';
 import { formatRound } from './drill/report';
 import { runRound } from './drill/round';
 import type { Stack } from './drill/stack';
+import { productionLayout, singleNodeLayout, type LayoutFactory } from './drill/topology';
 
 let activeStack: Stack | null = null;
 let started = Date.now();
@@ -42,10 +46,15 @@ async function main(): Promise<number> {
   // Never leave a stack behind in its own process groups.
   process.on('exit', () => activeStack?.killAll());
 
-  const cli = await findOrBuildTemporalCli(loadEnv(), say);
+  const production = options.topology === 'production';
+  // Each layout needs its own Temporal: the CLI's dev server, or the real server and its schema tool.
+  const layout: LayoutFactory = production ? productionLayout(await findOrBuildServerBinaries(loadEnv(), say)) : singleNodeLayout(await findOrBuildTemporalCli(loadEnv(), say));
+  const shape = production
+    ? `生产形态 (production): Temporal 服务器 ${TEMPORAL_SERVER_VERSION} 在 PostgreSQL 上，2 个 worker，2 个 API 副本`
+    : '单节点 (single node): Temporal dev server，1 个 worker，1 个 API';
   say(
-    `故障演练 (chaos drill): ${options.rounds} 轮，每轮加压 ${options.durationS}s，${options.rate} 件/秒，种子 (seed) ${options.seed}` +
-      `；重现 (replay): npm run drill -- --seed ${options.seed} --rounds ${options.rounds}`,
+    `故障演练 (chaos drill): ${shape}；${options.rounds} 轮，每轮加压 ${options.durationS}s，${options.rate} 件/秒，种子 (seed) ${options.seed}` +
+      `；重现 (replay): npm run drill -- ${production ? '--topology production ' : ''}--seed ${options.seed} --rounds ${options.rounds}`,
   );
   const verdicts: boolean[] = [];
   for (let round = 1; round <= options.rounds; round++) {
@@ -60,7 +69,7 @@ async function main(): Promise<number> {
         graceMs: options.graceS * 1000,
         settleTimeoutMs: options.settleS * 1000,
         keep: options.keep,
-        cli,
+        layout,
         say,
         onStack: (stack) => (activeStack = stack),
       });

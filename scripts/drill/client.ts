@@ -1,9 +1,11 @@
 /**
  * The drill's HTTP client, behaving as a careful integrator would: every write carries an Idempotency-Key
  * and is sent again under the same key until the API gives a definitive answer (2xx, or a 4xx other than
- * 429). A refused connection, a reset, a timeout or a 5xx means "try again", within a time budget.
+ * 429). A refused connection, a reset, a timeout or a 5xx means "try again", within a time budget. With
+ * several API replicas, requests go round-robin, and one that got no answer is resent at once to another
+ * replica (as a load balancer's retry would), which then sees the same key: idempotency across replicas.
  */
-import type { Outcome } from './records';
+import type { Outcome, Routing } from './records';
 
 export interface Answer {
   outcome: Outcome;
@@ -22,6 +24,8 @@ export interface ClientOptions {
   answers: Record<string, number>;
   /** Counts 500s by route and error code. */
   internalErrors: Record<string, number>;
+  /** Counts answers per replica and failovers. */
+  routing?: Routing;
   /** Give up on a request after this long without a definitive answer. */
   budgetMs?: number;
   /** One attempt waits at most this long (the API's own wait for Temporal is 15 s). */
@@ -29,6 +33,9 @@ export interface ClientOptions {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A replica that gave no answer is passed over this long; then it is tried again (it may be back). */
+const SHUNNED_MS = 2000;
 
 /** "Try again later" answers: the API asks for it (503, 429) or broke (5xx). */
 const retryable = (status: number, code: string | null, isIntake: boolean): boolean =>
@@ -39,7 +46,23 @@ const retryable = (status: number, code: string | null, isIntake: boolean): bool
 
 export class DrillClient {
   private next = 0;
+  /** Replica → until when it is passed over. */
+  private readonly shunned = new Map<string, number>();
   constructor(private readonly o: ClientOptions) {}
+
+  private usable(url: string): boolean {
+    return (this.shunned.get(url) ?? 0) <= Date.now();
+  }
+
+  /** The next replica in turn that is not passed over; when every one is, the next in turn anyway. */
+  private pick(): string {
+    const urls = this.o.apiUrls;
+    for (let i = 0; i < urls.length; i++) {
+      const url = urls[this.next++ % urls.length]!;
+      if (this.usable(url)) return url;
+    }
+    return urls[this.next++ % urls.length]!;
+  }
 
   async send(method: 'POST' | 'PUT' | 'GET', path: string, as: string, body: unknown, key: string | null): Promise<Answer> {
     const token = this.o.tokens.get(as);
@@ -51,7 +74,7 @@ export class DrillClient {
     let pause = 500;
     while (Date.now() < budget) {
       attempts++;
-      const base = this.o.apiUrls[this.next++ % this.o.apiUrls.length]!;
+      const base = this.pick();
       try {
         const res = await fetch(base + path, {
           method,
@@ -67,6 +90,8 @@ export class DrillClient {
         const parsed = text ? safeJson(text) : null;
         const code = (parsed as { error?: { code?: string } } | null)?.error?.code ?? null;
         this.count(this.o.answers, String(res.status));
+        this.shunned.delete(base);
+        if (this.o.routing) this.count(this.o.routing.answered, base);
         if (res.status === 500) this.count(this.o.internalErrors, `${method} ${path.replace(/\/\d{9,}(\/|$)/, '/:id$1')} ${code ?? ''}`.trim());
         last = { status: res.status, code, body: parsed };
         if (res.ok) return { outcome: 'accepted', ...last, attempts };
@@ -74,6 +99,12 @@ export class DrillClient {
       } catch {
         // Connection refused or reset, or no answer in time: the request may or may not have been acted on.
         this.count(this.o.answers, 'net');
+        this.shunned.set(base, Date.now() + SHUNNED_MS);
+        // Another replica may answer: go there now. A 503 or 5xx is not a reason to: the replicas share what broke.
+        if (this.o.apiUrls.some((url) => this.usable(url))) {
+          if (this.o.routing) this.o.routing.failovers++;
+          continue;
+        }
       }
       await sleep(pause + Math.random() * pause);
       // Backing off matters: every retry of a write is work for a stack that is catching up.

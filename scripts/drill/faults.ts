@@ -1,7 +1,7 @@
 /**
- * The faults of a round: kill -9 the worker, then the API, then Temporal, then PostgreSQL, each at a
- * seeded random moment of the load and left down for a few seconds before it is restarted. One fault at
- * a time, each on a stack that has been whole for a while.
+ * The faults of a round: by default kill -9 the worker, then the API, then Temporal, then PostgreSQL (a layout
+ * may name others, production-topology.ts), each at a seeded random moment of the load and left down for a few
+ * seconds before it is restarted. One fault at a time, each on a stack that has been whole for a while.
  */
 import type { Random } from './random';
 import type { FaultWindow } from './records';
@@ -18,14 +18,25 @@ export interface PlannedFault {
 export const faultOrder = ['worker', 'api', 'temporal', 'postgres'] as const;
 
 /**
- * One fault per kind, each in its own slice of the load's middle (10%–85%), so that deadlines pass while
- * each part is down and there is load before and after every fault.
+ * One fault per target, each in its own slice of the load's middle (10%–85%), so that deadlines pass while
+ * each part is down and there is load before and after every fault. A target is a part's name, or a kind of
+ * which one part is picked at random (the same draws as ever, so a seed replays the single-node plan).
+ * `earliestMs` moves the first slice's start later (once the first deadlines fall due, so that the first
+ * fault meets timers too); by default it changes nothing.
  */
-export function planFaults(random: Random, stack: Pick<Stack, 'ofKind'>, loadMs: number, downMs: [number, number] = [3000, 8000]): PlannedFault[] {
-  const first = loadMs * 0.1;
-  const slot = (loadMs * 0.75) / faultOrder.length;
-  return faultOrder.flatMap((kind, i) => {
-    const candidates = stack.ofKind(kind);
+export function planFaults(
+  random: Random,
+  stack: Pick<Stack, 'ofKind' | 'parts'>,
+  loadMs: number,
+  downMs: [number, number] = [3000, 8000],
+  targets: readonly string[] = faultOrder,
+  earliestMs = 0,
+): PlannedFault[] {
+  const first = Math.min(Math.max(loadMs * 0.1, earliestMs), loadMs * 0.5);
+  const slot = (loadMs * 0.85 - first) / targets.length;
+  return targets.flatMap((target, i) => {
+    const named = stack.parts.find((p) => p.name === target);
+    const candidates = named ? [named] : stack.ofKind(target as (typeof faultOrder)[number]);
     if (candidates.length === 0) return [];
     const part = candidates[Math.floor(random.next() * candidates.length)]!.name;
     return [{ part, atMs: Math.round(first + i * slot + random.next() * slot * 0.5), downMs: Math.round(random.between(downMs[0], downMs[1])) }];

@@ -63,9 +63,9 @@ export class Observer {
         for (const r of caseRows) {
           rows.set(r.id, { id: r.id, status: r.status, tier: r.tier, version: Number(r.version), overdue: r.overdue, leadUnitId: r.lead_unit_id, doc: r.doc });
         }
-        for (const e of await trx('case_events').whereIn('case_id', ids).select('case_id', 'seq', 'type').orderBy(['case_id', 'seq'])) {
+        for (const e of await trx('case_events').whereIn('case_id', ids).select('case_id', 'seq', 'type', 'at').orderBy(['case_id', 'seq'])) {
           if (!events.has(e.case_id)) events.set(e.case_id, []);
-          events.get(e.case_id)!.push({ seq: Number(e.seq), type: e.type });
+          events.get(e.case_id)!.push({ seq: Number(e.seq), type: e.type, at: new Date(e.at).toISOString() });
         }
         for (const a of await trx('alerts').whereIn('case_id', ids).select('case_id', 'type', 'tier', 'dedupe_key')) {
           if (!alerts.has(a.case_id)) alerts.set(a.case_id, []);

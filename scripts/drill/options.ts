@@ -1,5 +1,11 @@
 /** `npm run drill -- [options]`: the command line, checked, with defaults that suit a shared two-core machine. */
+import type { TopologyName } from './topology';
+
+export const topologies: readonly TopologyName[] = ['single', 'production'];
+
 export interface DrillOptions {
+  /** The layout of each round's stack (topology.ts). */
+  topology: TopologyName;
   rounds: number;
   /** Seconds of load per round (the faults fall inside it; the load outlasts the last one). */
   durationS: number;
@@ -14,7 +20,9 @@ export interface DrillOptions {
   keep: boolean;
 }
 
-export const usage = `用法 (usage): npm run drill -- [--rounds N] [--duration 秒] [--rate 件/秒] [--seed N] [--grace 秒] [--settle 秒] [--keep]
+export const usage = `用法 (usage): npm run drill -- [--topology single|production] [--rounds N] [--duration 秒] [--rate 件/秒] [--seed N] [--grace 秒] [--settle 秒] [--keep]
+  --topology T    栈的布局 (layout of the stack): single = 单节点（dev server、1 个 worker、1 个 API），默认;
+                  production = 生产形态（Temporal 服务器 v1.29.1 在 PostgreSQL 上、2 个 worker、2 个 API 副本）
   --rounds N      轮数，每轮一个全新的栈 (rounds, each on a fresh stack); 默认 1
   --duration S    每轮加压秒数 (seconds of load per round); 默认 90
   --rate R        每秒新增案件数 (new cases per second); 默认 1
@@ -26,7 +34,7 @@ export const usage = `用法 (usage): npm run drill -- [--rounds N] [--duration 
 export class OptionsError extends Error {}
 
 export function parseDrillOptions(argv: string[]): DrillOptions {
-  const o: DrillOptions = { rounds: 1, durationS: 90, rate: 1, seed: Math.floor(Math.random() * 1_000_000), graceS: 10, settleS: 120, keep: false };
+  const o: DrillOptions = { topology: 'single', rounds: 1, durationS: 90, rate: 1, seed: Math.floor(Math.random() * 1_000_000), graceS: 10, settleS: 120, keep: false };
   const numeric: Record<string, { field: keyof DrillOptions; min: number; max: number; integer: boolean }> = {
     '--rounds': { field: 'rounds', min: 1, max: 100, integer: true },
     '--duration': { field: 'durationS', min: 20, max: 3600, integer: false },
@@ -42,6 +50,13 @@ export function parseDrillOptions(argv: string[]): DrillOptions {
       continue;
     }
     if (flag === '--help' || flag === '-h') throw new OptionsError(usage);
+    if (flag === '--topology') {
+      const raw = inline ?? argv[++i];
+      const found = topologies.find((t) => t === raw);
+      if (!found) throw new OptionsError(`--topology 应为 ${topologies.join(' 或 ')}，收到 (got) ${raw ?? '(nothing)'}\n${usage}`);
+      o.topology = found;
+      continue;
+    }
     const spec = numeric[flag];
     if (!spec) throw new OptionsError(`未知参数 (unknown option) ${flag}\n${usage}`);
     const raw = inline ?? argv[++i];

@@ -63,13 +63,24 @@ export interface Ledger {
   answers: Record<string, number>;
   /** 500s by request (`POST /cases/:id/dispatch INTERNAL`): the API should answer 503 for a part that is down. */
   internalErrors: Record<string, number>;
+  /** How the requests spread over the API replicas. */
+  routing: Routing;
 }
 
-export const emptyLedger = (): Ledger => ({ intakes: [], decisions: [], answers: {}, internalErrors: {} });
+export interface Routing {
+  /** HTTP answers by replica base URL. */
+  answered: Record<string, number>;
+  /** Attempts resent at once to another replica because one gave no answer (refused, reset, timed out). */
+  failovers: number;
+}
+
+export const emptyLedger = (): Ledger => ({ intakes: [], decisions: [], answers: {}, internalErrors: {}, routing: { answered: {}, failovers: 0 } });
 
 /** One kill -9 and restart, as the timeline logs it. */
 export interface FaultWindow {
   component: string;
+  /** The part's kind (`worker`, `api`, ...): an API replica's outage holds no timer back. */
+  kind?: string;
   killedAt: string;
   restartedAt: string | null;
   /** When the readiness check passed again (null: it never did). */
@@ -101,8 +112,8 @@ export interface ObservedCase {
   /** Temporal knows the workflow (it may still fail to answer the query, which needs a worker). */
   workflowExists: boolean;
   workflowError: string | null;
-  /** case_events rows, by seq. */
-  eventRows: { seq: number; type: string }[];
+  /** case_events rows, by seq (`at` as an ISO instant; absent where a test leaves it out). */
+  eventRows: { seq: number; type: string; at?: string }[];
   /** alerts rows of the case. */
   alertRows: { type: string; tier: string; dedupeKey: string }[];
   /** When the workflow was read: deadlines due before this (less a grace) must have fired. */

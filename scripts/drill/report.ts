@@ -36,6 +36,10 @@ export function formatRound(round: number, r: RoundResult, maxFailuresShown = 15
   if (refusedBy.length) lines.push(`    被拒绝的 (refused, by status/code): ${tally(refusedBy, (d) => `${d.command as DrillCommand} ${d.status}/${d.code ?? '-'}`)}`);
   const retried = [...r.ledger.intakes, ...decided].filter((x) => x.attempts > 1).length;
   lines.push(`  重试 (retried)     ${retried} 个请求重试过；所有应答 (every answer): ${Object.entries(r.ledger.answers).sort().map(([k, n]) => `${k}×${n}`).join(' ')}`);
+  const replicas = Object.entries(r.ledger.routing.answered);
+  if (r.ledger.routing.failovers > 0 || replicas.length > 1) {
+    lines.push(`  API 副本 (replicas) 应答 (answers) ${replicas.map(([url, n]) => `${url}×${n}`).join(' ')}；转向另一副本 (failovers) ${r.ledger.routing.failovers} 次`);
+  }
   const internal = Object.entries(r.ledger.internalErrors);
   if (internal.length) lines.push(`  500 应答 (internal errors; a part that is down should be a 503): ${internal.map(([k, n]) => `${k} ×${n}`).join('；')}`);
   lines.push('  故障时间线 (fault timeline):');

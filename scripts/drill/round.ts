@@ -19,7 +19,7 @@ import { emptyLedger, type FaultWindow, type Ledger } from './records';
 import { drillPolicy, prepareDatabase, setDrillPolicy } from './setup';
 import { settle } from './settle';
 import type { Stack, UnplannedExit } from './stack';
-import { singleNodeTopology } from './topology';
+import type { LayoutFactory } from './topology';
 import { verifyRound, type Verdict } from './verify';
 
 export interface RoundOptions {
@@ -30,7 +30,8 @@ export interface RoundOptions {
   graceMs: number;
   settleTimeoutMs: number;
   keep: boolean;
-  cli: string;
+  /** The stack's layout and its faults (topology.ts). */
+  layout: LayoutFactory;
   say: (line: string) => void;
   /** Told the stack as soon as it exists, so a Ctrl-C can take it down. */
   onStack: (stack: Stack | null) => void;
@@ -59,7 +60,7 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
   await fs.mkdir(path.join(dir, 'logs'));
   await fs.mkdir(path.join(dir, 'temporal'));
   o.say(`数据与日志目录 (data and logs): ${dir}`);
-  const stack = await singleNodeTopology({ dir, cli: o.cli, say: o.say });
+  const { stack, faults: targets, faultsAmongTimers } = await o.layout({ dir, say: o.say });
   o.onStack(stack);
   const { endpoints } = stack;
   const ledger = emptyLedger();
@@ -70,12 +71,14 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
       tokens = await prepareDatabase(endpoints.databaseUrl, drillUsers);
       o.say('迁移、演示数据与令牌就绪 (migrated, seeded, tokens issued)');
     });
-    const client = new DrillClient({ apiUrls: endpoints.apiUrls, tokens, answers: ledger.answers, internalErrors: ledger.internalErrors });
+    const client = new DrillClient({ apiUrls: endpoints.apiUrls, tokens, answers: ledger.answers, internalErrors: ledger.internalErrors, routing: ledger.routing });
     await setDrillPolicy(client, drillPolicy);
     o.say(`时限策略 (policy): 分拨 ${drillPolicy.triage}s，签收 ${drillPolicy.respond}s，办结 ${drillPolicy.resolve}s，回访 ${drillPolicy.callback}s（自然时间 calendar）`);
 
     const random = seededRandom(o.seed * 1000 + o.round);
-    const plan = planFaults(random.fork(), stack, o.durationMs);
+    // The first deadlines (the triage ones of the first cases) fall due a few seconds after the shortest deadline.
+    const earliestMs = faultsAmongTimers ? Math.min(...Object.values(drillPolicy)) * 1000 + 5000 : 0;
+    const plan = planFaults(random.fork(), stack, o.durationMs, undefined, targets, earliestMs);
     o.say(`故障计划 (fault plan): ${plan.map((f) => `${f.part}@+${(f.atMs / 1000).toFixed(1)}s/${(f.downMs / 1000).toFixed(1)}s`).join('  ')}`);
     const loadStarted = Date.now();
     o.say(`开始加压 (load starts): ${o.rate} 件/秒，${o.durationMs / 1000}s`);

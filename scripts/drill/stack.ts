@@ -71,7 +71,7 @@ export class Stack {
   /** kill -9 a part, leave it down for `downMs`, start it again and wait until it is ready. */
   async crash(name: string, downMs: number): Promise<FaultWindow> {
     const part = this.part(name);
-    const window: FaultWindow = { component: name, killedAt: new Date().toISOString(), restartedAt: null, readyAt: null };
+    const window: FaultWindow = { component: name, kind: part.spec.kind, killedAt: new Date().toISOString(), restartedAt: null, readyAt: null };
     await part.kill();
     this.say(`kill -9 ${name}；${(downMs / 1000).toFixed(1)}s 后重启 (restart after)`);
     await sleep(downMs);

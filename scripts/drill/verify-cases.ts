@@ -85,6 +85,15 @@ export function projectionMatches(seen: Observation): CheckResult {
       check.fail(c.id, `时间线不同 (timeline differs): 数据库 ${c.eventRows.length} 条，工作流 ${timeline.length} 条; ${firstDifference(rowEvents.split(','), wfEvents.split(','))}`);
       continue;
     }
+    // Same kinds in the same order is not the same timeline: a row written by a workflow task that was then lost
+    // (and ran again later) keeps the earlier attempt's instant.
+    const at = new Map(timeline.map((e) => [e.seq, e.at]));
+    const moved = c.eventRows.filter((e) => e.at !== undefined && e.at !== at.get(e.seq));
+    if (moved.length) {
+      const e = moved[0]!;
+      check.fail(c.id, `时间线 ${moved.length} 条时刻不同，首条 seq ${e.seq} ${e.type}: 数据库 ${e.at} ≠ 工作流 ${at.get(e.seq)} (event instant differs)`);
+      continue;
+    }
     const raised = timeline.flatMap((e) => (e.type === 'alert_raised' ? [`${c.id}:${e.seq}:${e.alert.type}:${e.alert.tier}`] : [])).sort();
     const stored = c.alertRows.map((a) => `${a.dedupeKey}:${a.type}:${a.tier}`).sort();
     const alertDiff = firstDifference(stored, raised);

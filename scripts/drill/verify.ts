@@ -6,6 +6,7 @@ import type { CheckResult } from './check';
 import type { DrillPolicy, FaultWindow, Ledger, Observation } from './records';
 import { acceptedCasesExist, decisionsAppliedOnce, noDuplicates, projectionMatches } from './verify-cases';
 import { deadlinesFired, escalatedOnce } from './verify-deadlines';
+import { timersOnTime } from './verify-lateness';
 
 export interface VerifyInput {
   ledger: Ledger;
@@ -14,6 +15,8 @@ export interface VerifyInput {
   faults: FaultWindow[];
   /** Deadlines due within this long before a case was read may still be on their way. */
   graceMs: number;
+  /** How late a timer may fire outside an outage (and after one ends); the grace when absent. */
+  lateSlackMs?: number;
 }
 
 export interface Verdict {
@@ -27,6 +30,7 @@ export function verifyRound(input: VerifyInput): Verdict {
     acceptedCasesExist(ledger, seen),
     noDuplicates(ledger, seen),
     deadlinesFired(seen, input.policy, input.faults, input.graceMs),
+    timersOnTime(seen, input.faults, input.lateSlackMs ?? input.graceMs),
     escalatedOnce(seen, input.faults),
     projectionMatches(seen),
     decisionsAppliedOnce(ledger, seen),

@@ -35,6 +35,9 @@ export async function writeServerConfig(o: Omit<SqlServerOptions, 'binary' | 'lo
   return dir;
 }
 
+/** The server's command line for a config folder written by writeServerConfig (the chaos drill starts it too). */
+export const sqlServerArgs = (configDir: string): string[] => ['--root', configDir, '--config', '.', '--env', ENV_NAME, '--allow-no-auth', 'start'];
+
 export async function startTemporalSqlServer(o: SqlServerOptions): Promise<TemporalHandle> {
   const address = `127.0.0.1:${o.ports.frontend}`;
   for (const [name, port] of Object.entries(o.ports)) {
@@ -47,7 +50,7 @@ export async function startTemporalSqlServer(o: SqlServerOptions): Promise<Tempo
   }
   const configDir = await writeServerConfig(o);
   // Own process group: a terminal Ctrl-C reaches only the launcher, which stops the parts in order.
-  const child = spawn(o.binary, ['--root', configDir, '--config', '.', '--env', ENV_NAME, '--allow-no-auth', 'start'], {
+  const child = spawn(o.binary, sqlServerArgs(configDir), {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
