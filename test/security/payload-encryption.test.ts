@@ -60,8 +60,9 @@ afterAll(async () => {
 
 describe('Temporal history holds ciphertext only', () => {
   it('has every payload encrypted, apart from the search attributes Temporal indexes and the SDK\'s own marker bookkeeping', () => {
-    // Marker `details.data` is written by the SDK core (local activity sequence and timing, patch ids), never by the codec.
-    const data = payloads.filter((p) => !p.path.includes('searchAttributes') && !/markerRecordedEventAttributes\.details\.data\./.test(p.path));
+    // Marker `details.data` and `details.patch-data` are written by the SDK core (local activity sequence and timing,
+    // `{"id":"projected-after-commit","deprecated":false}`), never by the codec.
+    const data = payloads.filter((p) => !p.path.includes('searchAttributes') && !/markerRecordedEventAttributes\.details\.(data|patch-data)\./.test(p.path));
     // Start input, update arguments and results, activity inputs and results.
     expect(data.length).toBeGreaterThan(5);
     expect(data.filter((p) => unb64(p.metadata.encoding) !== 'binary/encrypted').map((p) => p.path)).toEqual([]);
