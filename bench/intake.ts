@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { generalIntake } from './support/jiesu-api';
 
 const { values } = parseArgs({
   options: {
@@ -36,16 +37,7 @@ async function post(path: string, auth: string, body: unknown): Promise<{ ms: nu
   return { ms: performance.now() - started, json };
 }
 
-const intake = (i: number) => ({
-  requestType: 'complaint',
-  category: 'road-damage',
-  title: `压测诉求 ${i}`,
-  description: '道路坑洼（基准测试）',
-  urgency: 'normal',
-  channel: 'hotline',
-  location: { communityId: '410581001001', address: '小池社区' },
-  reporter: { phone: '13800000000' },
-});
+const intake = (i: number) => generalIntake(i);
 
 const pct = (xs: number[], p: number) => xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!.toFixed(0);
 

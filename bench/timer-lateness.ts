@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { urgentIntake } from './support/jiesu-api';
 
 const { values } = parseArgs({
   options: {
@@ -48,16 +49,7 @@ async function main() {
       Array.from({ length: 10 }, async () => {
         while (next < total) {
           const i = next++;
-          const c = await call('POST', '/cases', clerk, {
-            requestType: 'help',
-            category: 'safety-hazard',
-            title: `计时压测 ${i}`,
-            description: '定时器延迟基准测试',
-            urgency: 'urgent',
-            channel: 'hotline',
-            location: { communityId: '410581001001', address: '小池社区' },
-            reporter: {},
-          });
+          const c = await call('POST', '/cases', clerk, urgentIntake(i));
           due.set(c.id, Date.parse(c.deadlines.triageBy));
         }
       }),
