@@ -103,7 +103,8 @@ suite('web console and public board (headless Chromium)', () => {
     await modal.getByRole('button', { name: `确认${action}` }).click();
     // Success, or the error the page shows: a failure says what went wrong instead of timing out silently.
     const success = page.getByText(`${action}成功`).first();
-    const failure = page.locator('.ant-message-error, .ant-modal .ant-alert-error').first();
+    // A field the form refused (a click lost while the modal was still opening) counts as a failure too.
+    const failure = page.locator('.ant-message-error, .ant-modal .ant-alert-error, .ant-modal .ant-form-item-explain-error').first();
     await success.or(failure).waitFor(seen);
     if (await failure.isVisible()) throw new Error(`${action}失败：${await failure.innerText()}`);
   }
@@ -184,7 +185,8 @@ suite('web console and public board (headless Chromium)', () => {
       const waiting = row(supervisor, caseNo);
       await waiting.getByText('需等待线缆杆件到货后施工。').waitFor(seen);
       await act(supervisor, waiting, '审批延期', async (modal) => {
-        await modal.getByText('同意', { exact: true }).click();
+        // check() retries until the radio is checked: a click during the modal's opening animation can be lost.
+        await modal.getByRole('radio', { name: '同意', exact: true }).check();
       });
       await supervisor.getByText('没有待审批的延期申请').waitFor(seen);
       const after = await stack.call('GET', `/api/v1/cases/${caseId}`, { as: u.supervisorCity });
