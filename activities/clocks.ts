@@ -1,23 +1,14 @@
 import { defaultMaxPause, type SlaPolicy } from '../config/sla-defaults';
 import type { Db } from '../db/connection';
 import { getSlaPolicy } from '../db/queries/sla-policies';
-import type { ClockAdjustment, ClockKind, ClockPlan, ClockPlanFailure, SlaClassName } from '../workflows/domain';
+import type { ClockPlan, ClockPlanFailure, ClockPlanRequest, ClockKind } from '../workflows/domain';
 import { type DeadlineBasis, officeDayMillis, type OfficeHours } from '../workflows/domain/calendar/deadline-arithmetic';
 import { loadWorkCalendar } from '../db/work-calendar';
 import type { WorkCalendar } from '../workflows/domain/calendar/work-calendar';
 import { computeDeadline, shiftDeadlineBy, warningAt } from './deadlines';
 
-export interface ClockPlanRequest {
-  clockId: string;
-  kind: ClockKind;
-  slaClass: SlaClassName;
-  /** Where the policy's duration for the kind counts from (ignored when `base` is given). */
-  from: string;
-  /** Start from this deadline instead of the policy's (an extension or pause moves a planned deadline). */
-  base?: string | null;
-  /** Applied in order after the base: approved extensions and pauses (see ClockAdjustment). */
-  steps?: ClockAdjustment[];
-}
+export type { ClockPlanRequest };
+
 
 /** Plans for the clocks that could be planned; the others, with why (a duration the arithmetic refuses). */
 export interface ClockPlanAnswer {

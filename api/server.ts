@@ -8,6 +8,8 @@ import { answerClientErrors, parseOrigins } from './security';
 import { parseOfficeHours } from '../workflows/domain/calendar/deadline-arithmetic';
 import { AlertFeed } from './alert-feed';
 import { CaseGateway } from './case-gateway';
+import { ProjectionWatch } from './projection-watch';
+import { createClockActivities } from '../activities/clocks';
 import { claimNamespace, databaseLabel } from '../config/namespace-owner';
 import { databaseInstanceId } from '../db/queries/instance';
 
@@ -25,7 +27,10 @@ async function main(): Promise<void> {
   const claim = await claimNamespace(connection.workflowService, env.TEMPORAL_NAMESPACE, { id: await databaseInstanceId(db), label: databaseLabel(env.DATABASE_URL) });
   if (claim === 'unrecorded') log.warn({ namespace: env.TEMPORAL_NAMESPACE }, '命名空间不允许记录所属数据库，未能防止串库 (namespace owner not recorded)');
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter });
-  const gateway = new CaseGateway(client, env.TEMPORAL_TASK_QUEUE, env.WORKFLOW_CALL_TIMEOUT_MS);
+  const officeHours = parseOfficeHours(env.OFFICE_HOURS);
+  const projections = new ProjectionWatch(db, env.DATABASE_URL, log);
+  const planner = createClockActivities({ db, officeHours });
+  const gateway = new CaseGateway(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, timeoutMs: env.WORKFLOW_CALL_TIMEOUT_MS, projections, planner });
   const alertFeed = new AlertFeed(env.DATABASE_URL, log);
   const app = createApp({
     db,
@@ -33,7 +38,7 @@ async function main(): Promise<void> {
     log,
     alertFeed,
     trustProxy: env.TRUST_PROXY,
-    officeHours: parseOfficeHours(env.OFFICE_HOURS),
+    officeHours,
     corsOrigins: parseOrigins(env.CORS_ORIGINS),
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     tokenTtlDays: env.TOKEN_TTL_DAYS,
@@ -45,6 +50,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     log.info({ signal }, 'API stopping');
     alertFeed.close();
+    projections.close();
     server.close(() => {
       void Promise.all([db.destroy(), connection.close()]).finally(() => process.exit(0));
     });

@@ -1,14 +1,14 @@
 import type { RetryPolicy, UpdateDefinition } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
-import type { ClockActivities, ClockPlanAnswer, ClockPlanRequest } from '../activities/clocks';
+import type { ClockActivities, ClockPlanAnswer } from '../activities/clocks';
 import type { ProjectionActivities } from '../activities/projection';
 import {
   CaseCommand,
   CaseCommandName,
   ClockPlan,
+  clockPlanRequests,
   caseCommandNames,
   CaseRecord,
-  CaseState,
   clocksAwaitingPlan,
   decide,
   execute,
@@ -25,11 +25,11 @@ import {
   CaseWorkflowInput,
   CaseChanged,
   caseOpenedUpdate,
+  caseSearchAttributes,
   caseSnapshotQuery,
   caseUpdates,
   CommandEnvelope,
   duplicateMergedSignal,
-  searchAttributeKeys,
   workflowIdForCase,
 } from './messages';
 
@@ -49,16 +49,6 @@ const now = (): string => new Date().toISOString();
 const refusal = (rejection: Rejection): wf.ApplicationFailure =>
   wf.ApplicationFailure.create({ type: rejection.code, message: rejection.message, details: [rejection], nonRetryable: true });
 
-const planRequests = (state: CaseState): ClockPlanRequest[] =>
-  clocksAwaitingPlan(state).map((c) => ({
-    clockId: c.id,
-    kind: c.kind,
-    slaClass: state.slaClass,
-    from: c.plan!.from,
-    base: c.plan!.base ?? null,
-    steps: c.plan!.steps ?? [],
-  }));
-
 /** Cases recorded before plans could fail were answered with the bare list of plans. */
 const asPlanAnswer = (answer: ClockPlanAnswer | ClockPlan[]): ClockPlanAnswer => (Array.isArray(answer) ? { plans: answer, failures: [] } : answer);
 
@@ -71,33 +61,52 @@ const planFailureReason = (err: unknown): string => {
 /** Update ids kept across continue-as-new: enough for any client's retry window. */
 const rememberedUpdates = 200;
 
+/** The case as it opens: at the instant and with the deadlines its caller planned, when it planned them. */
+function opened(input: CaseWorkflowInput): CaseRecord {
+  const at = input.opening?.at ?? now();
+  const record = openCase(input.intake, input.openedBy, at);
+  const plans = input.opening?.plans ?? [];
+  return plans.length > 0 ? recordSystemEvents(record, [{ type: 'clocks_planned', plans }], at) : record;
+}
+
 /**
  * One case, from intake to its end. A thin shell: the rules live in `./domain`; this wires Updates to
  * them, plans the clocks they start, lets time pass (warnings, missed deadlines, escalation) and projects
- * every new version into PostgreSQL before a caller gets its answer. Updates answer only the version: the
- * case itself is read from PostgreSQL, so history holds no copy of it per command. When the engine suggests
- * it (a case overdue at the city for months keeps adding reminders), the run continues as new with the case
- * so far.
+ * every new version into PostgreSQL. Updates answer only the version once its deadlines are planned; the
+ * caller waits for that version in PostgreSQL and reads the case there, so history holds no copy of it per
+ * command. When the engine suggests it (a case overdue at the city for months keeps adding reminders), the
+ * run continues as new with the case so far.
  */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
-  let record: CaseRecord = input.carried?.record ?? openCase(input.intake, input.openedBy, now());
+  let record: CaseRecord = input.carried?.record ?? opened(input);
   let projectedVersion = input.carried?.projectedVersion ?? 0;
   const recentUpdateIds: string[] = [...(input.carried?.recentUpdateIds ?? [])];
   const snapshot = (): CaseSnapshot => ({ state: record.state, timeline: record.events });
+  const revision = input.revision ?? 0;
+  /** A change this case took at its start (messages.ts `caseWorkflowRevision`), or meets now through `patched()`. */
+  const adopted = (since: number, patchId: string): boolean => revision >= since || wf.patched(patchId);
 
-  const publishSearchAttributes = (): void =>
-    wf.upsertSearchAttributes([
-      { key: searchAttributeKeys.caseNo, value: record.state.caseNo },
-      { key: searchAttributeKeys.status, value: record.state.status },
-      { key: searchAttributeKeys.tier, value: record.state.tier },
-      { key: searchAttributeKeys.communityId, value: record.state.location.communityId },
-    ]);
+  const publishSearchAttributes = (): void => {
+    const wanted = caseSearchAttributes(record.state);
+    if (revision < 1) return wf.upsertSearchAttributes(wanted);
+    const current = wf.workflowInfo().typedSearchAttributes;
+    const changed = wanted.filter((pair) => current.get(pair.key) !== pair.value);
+    if (changed.length > 0) wf.upsertSearchAttributes(changed);
+  };
 
-  /** Callers answer only once what they changed (and the deadlines it set) is readable from PostgreSQL. */
-  const projected = async (): Promise<CaseChanged> => {
-    const version = record.state.version;
-    await wf.condition(() => projectedVersion >= version && clocksAwaitingPlan(record.state).length === 0);
-    return { version };
+  /**
+   * The version a caller answers with: once what it changed has its deadlines planned. Before revision 1 the
+   * update also waited for the projection, a further workflow task on every caller's path; now the caller
+   * waits for that version in PostgreSQL itself (api/case-gateway.ts).
+   */
+  const answer = async (): Promise<CaseChanged> => {
+    if (revision < 1) {
+      const version = record.state.version;
+      await wf.condition(() => projectedVersion >= version && clocksAwaitingPlan(record.state).length === 0);
+      return { version };
+    }
+    await wf.condition(() => clocksAwaitingPlan(record.state).length === 0);
+    return { version: record.state.version };
   };
 
   /** An update this case already handled, in this run or the one before (a client's retry). */
@@ -118,7 +127,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       .getExternalWorkflowHandle(workflowIdForCase(primaryId))
       .signal(duplicateMergedSignal, { caseId: record.state.id, title: record.state.title })
       .catch((err: unknown) => wf.log.warn('primary case not notified of the merge', { primaryId, error: String(err) }));
-  wf.setHandler(caseOpenedUpdate, async () => ({ ...(await projected()), fingerprint: input.fingerprint ?? null }));
+  wf.setHandler(caseOpenedUpdate, async () => ({ ...(await answer()), fingerprint: input.fingerprint ?? null }));
 
   // Every command update runs the same way, so one registration serves them all.
   const register = (name: CaseCommandName): void => {
@@ -126,18 +135,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     wf.setHandler(
       caseUpdates[name] as unknown as UpdateDefinition<CaseChanged, [AnyCommandEnvelope]>,
       async (envelope) => {
-        if (handledBefore()) return projected();
+        if (handledBefore()) return answer();
         // A deadline that passed before the command is counted first: the engine may hand the handler a command
         // in the same task as the timer that fired before it, and the command must not stop a clock it missed.
         const timed = tick(record.state, now());
-        if (timed.length > 0 && wf.patched('deadlines-before-commands')) record = recordSystemEvents(record, timed, now());
+        if (timed.length > 0 && adopted(1, 'deadlines-before-commands')) record = recordSystemEvents(record, timed, now());
         const result = execute(record, toCommand(envelope), envelope.actor, now());
         if (!result.ok) throw refusal(result.rejection);
         record = result.record;
         remember();
         // Awaited so the signal is delivered before this case's workflow can complete.
         for (const e of result.events) if (e.type === 'merged') await notifyPrimary(e.intoCaseId);
-        return projected();
+        return answer();
       },
       {
         validator: (envelope) => {
@@ -165,7 +174,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     const timed = tick(record.state, now());
     if (timed.length > 0) record = recordSystemEvents(record, timed, now());
 
-    const requests = planRequests(record.state);
+    const requests = clockPlanRequests(record.state);
     if (requests.length > 0) {
       // A deadline nobody can compute must never end the case: it is recorded, supervisors are alerted, and
       // the case goes on. Retries cover passing faults; only a failure for good lands in the catch.
@@ -184,7 +193,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       const target = record;
       publishSearchAttributes();
       const projection = { state: target.state, events: target.events.filter((e) => e.seq > projectedVersion) };
-      await (wf.patched('projected-after-commit') ? projectCase(projection) : projectBeforeCommit(projection));
+      await (adopted(1, 'projected-after-commit') ? projectCase(projection) : projectBeforeCommit(projection));
       projectedVersion = target.state.version;
     }
     if (hasEnded(record.state.status) && projectedVersion === record.state.version) break;

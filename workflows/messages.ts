@@ -2,14 +2,25 @@
  * The case workflow's messages, shared by the workflow and its clients (API, CLI, tests) without pulling
  * in workflow code. One Update per user command; a refused one fails its validator and never enters history.
  */
-import { defineSearchAttributeKey, SearchAttributeType, UpdateDefinition } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributePair, SearchAttributeType, UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { caseCommandNames } from './domain/commands';
-import type { Actor, CaseCommandName, CaseCommands, CaseEvent, CaseIntake, CaseRecord, CaseState } from './domain';
+import type { Actor, CaseCommandName, CaseCommands, CaseEvent, CaseIntake, CaseRecord, CaseState, ClockPlan } from './domain';
 
 export const caseWorkflowType = 'caseWorkflow';
 
 export const workflowIdForCase = (caseId: string): string => `case-${caseId}`;
+
+/**
+ * The changes a case takes from its first task, stamped into its start input by whoever starts it. A change
+ * reaches cases already running through `patched()`, which records a marker and a search-attribute write in
+ * every case that meets it; a case started with a revision that includes the change takes it without them.
+ * - 1: projections after the commit; deadlines counted before commands; search attributes set at the start
+ *   and written only when they change; the first deadlines planned by the caller and given with the start
+ *   (`opening`); updates answer once their deadlines are planned, and the caller waits for the row in
+ *   PostgreSQL (api/case-gateway.ts) instead of the workflow waiting for the projection.
+ */
+export const caseWorkflowRevision = 1;
 
 export interface CaseWorkflowInput {
   intake: CaseIntake;
@@ -21,6 +32,21 @@ export interface CaseWorkflowInput {
   fingerprint?: string | null;
   /** What a run hands to the next when its history grew long (continue-as-new): the case so far. */
   carried?: CarriedCase | null;
+  /** `caseWorkflowRevision` when the case was opened; absent for cases opened before revisions existed. */
+  revision?: number;
+  /** When the case opened and its first deadlines, planned before the start; absent: the first task plans them. */
+  opening?: CaseOpening | null;
+}
+
+/**
+ * The opening of a case as its caller planned it, with the worker's own planner (activities/clocks.ts): the
+ * deadlines are recorded in the start input as a planner's answer is recorded in history, so the first task
+ * needs no planning of its own.
+ */
+export interface CaseOpening {
+  at: string;
+  /** Plans for the clocks that start with the case; one missing is planned by the workflow as usual. */
+  plans: ClockPlan[];
 }
 
 export interface CarriedCase {
@@ -31,8 +57,9 @@ export interface CarriedCase {
 }
 
 /**
- * What an update answers: the version of the case it produced, already readable from PostgreSQL. The API
- * reads the case there; the workflow's history keeps only this, not a copy of the case per command.
+ * What an update answers: the version of the case it produced, with its deadlines planned. The API answers
+ * once that version is readable from PostgreSQL and reads the case there; the workflow's history keeps only
+ * this, not a copy of the case per command. (Before revision 1 the update itself waited for the projection.)
  */
 export interface CaseChanged {
   version: number;
@@ -62,7 +89,7 @@ export const caseUpdates = Object.fromEntries(caseCommandNames.map((name) => [na
   [K in CaseCommandName]: CaseUpdate<K>;
 };
 
-/** Sent with the workflow start (update-with-start): answers once the new case is in PostgreSQL. */
+/** Sent with the workflow start (update-with-start): answers once the new case's first deadlines are planned. */
 export const caseOpenedUpdate = defineUpdate<CaseOpened>('opened');
 
 export const caseSnapshotQuery = defineQuery<CaseSnapshot>('snapshot');
@@ -81,3 +108,12 @@ export const searchAttributeKeys = {
   tier: defineSearchAttributeKey('CaseTier', SearchAttributeType.KEYWORD),
   communityId: defineSearchAttributeKey('CaseCommunityId', SearchAttributeType.KEYWORD),
 };
+
+/** The search attributes of a case as it stands: given with its start, and written again when one changes. */
+export const caseSearchAttributes = (state: Pick<CaseState, 'caseNo' | 'status' | 'tier' | 'location'>): SearchAttributePair[] => [
+  { key: searchAttributeKeys.caseNo, value: state.caseNo },
+  { key: searchAttributeKeys.status, value: state.status },
+  { key: searchAttributeKeys.tier, value: state.tier },
+  { key: searchAttributeKeys.communityId, value: state.location.communityId },
+];
+

@@ -46,6 +46,9 @@ export interface CaseProjection {
  * Upserts the case row and appends its new events. Guarded by `version`, so a retried or late projection
  * never overwrites a newer one, and events are keyed by (case, seq), so sending one twice is harmless.
  */
+/** Where the projection announces each version it writes (api/projection-watch.ts listens). */
+export const caseProjectedChannel = 'jiesu_case_projected';
+
 export async function saveCaseProjection(db: Knex, { state, facts, alerts, events }: CaseProjection): Promise<void> {
   const searchText = [state.caseNo, state.title, state.description, state.location.address].join(' ');
   const unitIds = [...new Set(state.assignments.map((a) => a.unitId))];
@@ -94,8 +97,10 @@ export async function saveCaseProjection(db: Knex, { state, facts, alerts, event
     ...kpiColumns(facts),
   };
   await db.transaction(async (trx) => {
-    // One projection of a case at a time, so the rollup's "before" is the row this write replaces.
-    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`case:${state.id}`]);
+    // One projection of a case at a time, so the rollup's "before" is the row this write replaces. The notice
+    // (`id:version`) reaches listeners only if this commits; a version the guard below turns away is older than
+    // the row, which was announced when it was written.
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?)), pg_notify(?, ?)', [`case:${state.id}`, caseProjectedChannel, `${state.id}:${state.version}`]);
     const before = await readSnapshot(trx, state.id);
     const written: { jurisdiction_path: string }[] = await trx('cases')
       .insert(row)
@@ -105,7 +110,7 @@ export async function saveCaseProjection(db: Knex, { state, facts, alerts, event
       .where((q) => q.where('cases.version', '<', state.version).orWhere((same) => same.where('cases.version', state.version).andWhere('cases.kpi_facts', false)))
       .returning('jurisdiction_path');
     // The assignment facts and the rollup move with the row: never from a projection the version guard turned away.
-    if (written.length > 0) await saveAssignmentFacts(trx, state.id, facts);
+    if (written.length > 0) await saveAssignmentFacts(trx, state.id, facts, before === null);
     await saveAlerts(trx, state, alerts);
     if (events.length > 0) {
       await trx('case_events')
@@ -132,9 +137,12 @@ export async function saveCaseProjection(db: Knex, { state, facts, alerts, event
   });
 }
 
-/** Case numbers read like `20261123000042`: the intake date in Beijing time, then a city-wide sequence. */
+/** Built once: a formatter costs far more to make than to use (it was most of an intake's own CPU in the API). */
+const shanghaiDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /**
- * The next case number: the Shanghai date and a sequence that never restarts. `skip` > 1 jumps the sequence
+ * The next case number, read like `20261123000042`: the intake date in Beijing time and a city-wide sequence
+ * that never restarts. `skip` > 1 jumps the sequence
  * that far ahead (a number proved taken by the engine: the database was restored behind it).
  */
 export async function allocateCaseNo(db: Knex, at: Date, skip = 1): Promise<string> {
@@ -142,9 +150,7 @@ export async function allocateCaseNo(db: Knex, at: Date, skip = 1): Promise<stri
     skip > 1 ? "select setval('case_no_seq', nextval('case_no_seq') + ?)::text as n" : "select nextval('case_no_seq')::text as n",
     skip > 1 ? [skip - 1] : [],
   );
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
-    .format(at)
-    .replaceAll('-', '');
+  const day = shanghaiDate.format(at).replaceAll('-', '');
   return `${day}${rows[0]!.n.padStart(6, '0')}`;
 }
 
@@ -154,6 +160,12 @@ export const caseNoSequence = (caseNo: string): number | null => (/^\d{9,}$/.tes
 /** Moves the number sequence past `highest` (never back), e.g. to what the engine holds after a restore. */
 export async function advanceCaseNoPast(db: Knex, highest: number): Promise<void> {
   await db.raw("select setval('case_no_seq', greatest(?, (select last_value from case_no_seq)))", [highest]);
+}
+
+/** The projected version of a case; 0 when it has no row yet. */
+export async function getCaseVersion(db: Knex, id: string): Promise<number> {
+  const row = await db('cases').select('version').where({ id }).first();
+  return row ? Number(row.version) : 0;
 }
 
 export async function getCaseState(db: Knex, id: string): Promise<CaseState | null> {

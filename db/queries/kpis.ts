@@ -45,9 +45,12 @@ export const kpiColumns = (facts: CaseKpiFacts) => ({
   kpi_facts: true,
 });
 
-/** Replaces a case's assignment facts; call it only in the transaction that just wrote the case row. */
-export async function saveAssignmentFacts(trx: Knex.Transaction, caseId: string, facts: CaseKpiFacts): Promise<void> {
-  await trx('case_assignment_facts').where({ case_id: caseId }).delete();
+/**
+ * Replaces a case's assignment facts; call it only in the transaction that just wrote the case row.
+ * `firstRow`: that row is the case's first, so there are no facts to remove.
+ */
+export async function saveAssignmentFacts(trx: Knex.Transaction, caseId: string, facts: CaseKpiFacts, firstRow = false): Promise<void> {
+  if (!firstRow) await trx('case_assignment_facts').where({ case_id: caseId }).delete();
   if (facts.assignments.length === 0) return;
   await trx('case_assignment_facts').insert(
     facts.assignments.map((a, i) => ({ case_id: caseId, seq: i + 1, unit_id: a.unitId, role: a.role, responded_in_time: a.respondedInTime })),

@@ -5,6 +5,9 @@ import { createApp } from '../../api/app';
 import { toApiError } from '../../api/errors';
 import { CaseGateway } from '../../api/case-gateway';
 import { AlertFeed } from '../../api/alert-feed';
+import { ProjectionWatch } from '../../api/projection-watch';
+import { createClockActivities } from '../../activities/clocks';
+import { defaultOfficeHoursText, parseOfficeHours } from '../../workflows/domain/calendar/deadline-arithmetic';
 import { createLogger } from '../../config/logger';
 import { createDb, Db } from '../../db/connection';
 import { demo } from '../../db/seeds/demo-city';
@@ -18,8 +21,10 @@ const deadPostgres = 'postgres://postgres@127.0.0.1:1/jiesu';
 
 async function serve(db: Db, temporalAddress: string): Promise<{ url: string; close: () => Promise<void> }> {
   const connection = Connection.lazy({ address: temporalAddress });
-  const gateway = new CaseGateway(new Client({ connection }), 'nowhere', 3000);
   const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test' });
+  const projections = new ProjectionWatch(db, requireEnv('DATABASE_URL'), log);
+  const planner = createClockActivities({ db, officeHours: parseOfficeHours(defaultOfficeHoursText) });
+  const gateway = new CaseGateway(new Client({ connection }), { taskQueue: 'nowhere', timeoutMs: 3000, projections, planner });
   const app = createApp({ db, gateway, log, alertFeed: new AlertFeed(requireEnv('DATABASE_URL'), log) });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -29,6 +34,7 @@ async function serve(db: Db, temporalAddress: string): Promise<{ url: string; cl
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      projections.close();
       await connection.close().catch(() => undefined);
     },
   };

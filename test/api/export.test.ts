@@ -8,14 +8,13 @@ import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
 import { AlertFeed } from '../../api/alert-feed';
 import { createApp } from '../../api/app';
-import { CaseGateway } from '../../api/case-gateway';
 import type { ExportLimits } from '../../api/routes/export';
 import { createLogger } from '../../config/logger';
 import { demo } from '../../db/seeds/demo-city';
 import { exportColumns, zh } from '../../workflows/domain';
 import { arrange } from '../support/arrange';
 import { eventually } from '../support/eventually';
-import { startTestStack, type TestStack } from '../support/stack';
+import { ownGateway, startTestStack, type TestStack } from '../support/stack';
 
 const { users: u, units, communities } = demo;
 let stack: TestStack;
@@ -36,12 +35,14 @@ afterAll(async () => {
 async function appWithLimits(limits: Partial<ExportLimits>): Promise<string> {
   const log = createLogger({ level: 'silent', name: 'export-test' });
   const alertFeed = new AlertFeed(stack.databaseUrl, log);
-  const app = createApp({ db: stack.db, gateway: new CaseGateway(stack.client, stack.taskQueue, 15_000), log, alertFeed, exportLimits: limits, rateLimitPerMinute: 1_000_000 });
+  const { gateway, close } = ownGateway(stack);
+  const app = createApp({ db: stack.db, gateway, log, alertFeed, exportLimits: limits, rateLimitPerMinute: 1_000_000 });
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   closers.push(async () => {
     alertFeed.close();
+    close();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });

@@ -8,11 +8,10 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from '../../api/app';
 import type { Open311Settings } from '../../api/open311/router';
-import { CaseGateway } from '../../api/case-gateway';
 import { createLogger } from '../../config/logger';
 import { demo, demoPlaces } from '../../db/seeds/demo-city';
 import { arrange } from '../support/arrange';
-import { startTestStack, type TestStack } from '../support/stack';
+import { ownGateway, startTestStack, type TestStack } from '../support/stack';
 import { insideBox, issueOpen311Key, open311Client, schema, validate, type Answer } from './support';
 
 const { users: u, communities: c, categories: k } = demo;
@@ -29,7 +28,7 @@ const point = insideBox(demoPlaces[c.xiaochi]!.box!);
 async function appWith(settings: Partial<Open311Settings>): Promise<string> {
   const app = createApp({
     db: stack.db,
-    gateway: new CaseGateway(stack.client, stack.taskQueue, 15_000),
+    gateway: ownGateway(stack).gateway,
     log: createLogger({ level: 'silent', name: 'open311-test' }),
     alertFeed: {} as never,
     rateLimitPerMinute: 1_000_000,

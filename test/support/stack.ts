@@ -10,6 +10,8 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { answerClientErrors, parseOrigins } from '../../api/security';
 import { CaseGateway } from '../../api/case-gateway';
+import { ProjectionWatch } from '../../api/projection-watch';
+import { createClockActivities } from '../../activities/clocks';
 import { AlertFeed } from '../../api/alert-feed';
 import { createLogger, type Logger } from '../../config/logger';
 import { createDb, Db, migrateLatest } from '../../db/connection';
@@ -71,6 +73,17 @@ export async function ownDatabase(): Promise<{ url: string; drop: () => Promise<
 
 const dropOwn = (url: string): Promise<void> => dropDatabase(requireEnv('DATABASE_URL'), new URL(url).pathname.slice(1));
 
+/**
+ * A gateway of a test's own on a stack's Temporal and database (another task queue, another timeout), with the
+ * projection watch it waits on; `close` ends the watch's connection.
+ */
+export function ownGateway(stack: Pick<TestStack, 'client' | 'db' | 'databaseUrl' | 'taskQueue'>, options: { taskQueue?: string; timeoutMs?: number } = {}) {
+  const projections = new ProjectionWatch(stack.db, stack.databaseUrl, createLogger({ level: 'silent', name: 'test' }));
+  const planner = createClockActivities({ db: stack.db, officeHours: parseOfficeHours(defaultOfficeHoursText) });
+  const gateway = new CaseGateway(stack.client, { taskQueue: options.taskQueue ?? stack.taskQueue, timeoutMs: options.timeoutMs ?? 15_000, projections, planner });
+  return { gateway, close: () => projections.close() };
+}
+
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   // Under jest.topology.config.js: the run's topology (separate worker processes, two API replicas) instead.
   if (topologyRun()) return startTopologyTestStack(options);
@@ -119,8 +132,10 @@ async function startInProcessStack(options: TestStackOptions): Promise<TestStack
 
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace, dataConverter });
-  const gateway = new CaseGateway(client, taskQueue, options.gatewayTimeoutMs ?? 15_000);
   const log = options.logger ?? createLogger({ level: 'silent', name: 'test' });
+  const projections = new ProjectionWatch(db, databaseUrl, log);
+  const planner = createClockActivities({ db, officeHours });
+  const gateway = new CaseGateway(client, { taskQueue, timeoutMs: options.gatewayTimeoutMs ?? 15_000, projections, planner });
   const alertFeed = new AlertFeed(databaseUrl, log);
   const app = createApp({
     db,
@@ -152,6 +167,7 @@ async function startInProcessStack(options: TestStackOptions): Promise<TestStack
     call,
     async stop(stopOptions = {}) {
       alertFeed.close();
+      projections.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       worker.shutdown();

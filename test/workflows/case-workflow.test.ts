@@ -4,22 +4,24 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { CaseGateway } from '../../api/case-gateway';
+import type { CaseGateway } from '../../api/case-gateway';
 import { demo } from '../../db/seeds/demo-city';
 import type { Actor, CaseIntake } from '../../workflows/domain';
 import { workflowIdForCase } from '../../workflows/messages';
 import { getCaseState, getTimeline } from '../../db/queries/cases';
 import { workflowIntake } from '../support/fixtures';
 import { recordHistory } from '../support/histories';
-import { startTestStack, TestStack } from '../support/stack';
+import { ownGateway, startTestStack, TestStack } from '../support/stack';
 
 let stack: TestStack;
 let gateway: CaseGateway;
+let closeGateway = () => undefined as void;
 beforeAll(async () => {
   stack = await startTestStack();
-  gateway = new CaseGateway(stack.client, stack.taskQueue, 15_000);
+  ({ gateway, close: closeGateway } = ownGateway(stack));
 });
 afterAll(async () => {
+  closeGateway();
   await stack?.stop();
 });
 

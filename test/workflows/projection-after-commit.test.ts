@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { CaseGateway } from '../../api/case-gateway';
 import { createActivities } from '../../activities';
 import type { ProjectCaseInput } from '../../activities/projection';
 import { dataConverterFor, parsePayloadKeys } from '../../config/payload-codec';
@@ -22,7 +21,7 @@ import { slowPolicy } from '../support/arrange';
 import { eventually } from '../support/eventually';
 import { workflowIntake } from '../support/fixtures';
 import { recordHistory } from '../support/histories';
-import { requireEnv, startTestStack, type TestStack } from '../support/stack';
+import { ownGateway, requireEnv, startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -81,7 +80,7 @@ it('projects the intake, a command and a missed deadline only once each is in th
   });
 
   await worker.runUntil(async () => {
-    const gateway = new CaseGateway(stack.client, taskQueue, 15_000);
+    const { gateway, close } = ownGateway(stack, { taskQueue });
     const intake = await workflowIntake(stack.db, { title: '提交后才投影：线缆下垂', channel: 'hotline' });
     const id = intake.id;
     await gateway.open({ intake, openedBy: clerk }, 'fresh');
@@ -104,6 +103,7 @@ it('projects the intake, a command and a missed deadline only once each is in th
     await gateway.open({ intake: late, openedBy: clerk }, 'fresh').finally(() => putSlaPolicy(stack.db, 'general', slowPolicy as never, null));
     await eventually(async () => expect((await getCaseState(stack.db, late.id))?.tier).toBe('street'));
     await gateway.command(late.id, 'withdraw', { actor: clerk, command: { reason: '测试结束，撤回' } });
+    close();
   });
   await connection.close();
 

@@ -1,8 +1,8 @@
 import { alert } from './alerts';
 import { nextTier } from './place';
 import type { CaseEventData, ClockPlanFailure } from './events';
-import { zh } from './terms';
-import type { CaseState, Clock, ClockKind, Instant } from './types';
+import { zh, type SlaClassName } from './terms';
+import type { CaseState, Clock, ClockAdjustment, ClockKind, Instant } from './types';
 
 /** Clocks whose passing makes a case overdue and climbs a tier. */
 const accountable: ReadonlySet<ClockKind> = new Set(['triage', 'respond', 'resolve']);
@@ -36,6 +36,30 @@ export const isOverdue = (state: CaseState): boolean =>
 
 /** Clocks started but not yet planned: the workflow asks the deadline activity for these. */
 export const clocksAwaitingPlan = (state: CaseState): Clock[] => state.clocks.filter((c) => isRunning(c) && c.plan !== null);
+
+/** What the deadline planner is asked for one clock (activities/clocks.ts answers). */
+export interface ClockPlanRequest {
+  clockId: string;
+  kind: ClockKind;
+  slaClass: SlaClassName;
+  /** Where the policy's duration for the kind counts from (ignored when `base` is given). */
+  from: string;
+  /** Start from this deadline instead of the policy's (an extension or pause moves a planned deadline). */
+  base?: string | null;
+  /** Applied in order after the base: approved extensions and pauses (see ClockAdjustment). */
+  steps?: ClockAdjustment[];
+}
+
+/** The planner's requests for the clocks started but not yet planned. */
+export const clockPlanRequests = (state: CaseState): ClockPlanRequest[] =>
+  clocksAwaitingPlan(state).map((c) => ({
+    clockId: c.id,
+    kind: c.kind,
+    slaClass: state.slaClass,
+    from: c.plan!.from,
+    base: c.plan!.base ?? null,
+    steps: c.plan!.steps ?? [],
+  }));
 
 /** When the workflow must next look at the clocks, or null when none is ticking. */
 export function nextWakeAt(state: CaseState): Instant | null {
