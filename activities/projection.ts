@@ -30,9 +30,11 @@ export function caseProjection({ state, events }: ProjectCaseInput): CaseProject
 export function createProjectionActivities(db: Db): ProjectionActivities {
   return {
     async projectCase(input) {
-      await saveCaseProjection(db, caseProjection(input));
       // What dispatchers teach smart dispatch: a recategorization, the units of each dispatch (keyed by event).
+      // First, because the case row's commit is what answers the caller (api/projection-watch.ts): every write
+      // of this version is readable by then.
       await recordTriageExamples(db, input.state, input.events);
+      await saveCaseProjection(db, caseProjection(input));
     },
   };
 }

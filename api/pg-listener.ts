@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { Client, escapeIdentifier as quoteIdent } from 'pg';
 import type { Logger } from '../config/logger';
 
 export interface ListenerHandlers {
@@ -54,7 +54,7 @@ export class PgListener {
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${this.channel}`);
+      await client.query(`LISTEN ${quoteIdent(this.channel)}`);
       if (this.client !== client) return;
       this.ready = true;
       this.handlers.listening();
