@@ -5,7 +5,7 @@ export interface ListenerHandlers {
   /** A notification on the channel, with its payload. */
   notified(payload: string): void;
   /** Listening (again): anything sent while the connection was down was missed, so read it now. */
-  listening(): void;
+  listening?(): void;
 }
 
 /**
@@ -57,7 +57,7 @@ export class PgListener {
       await client.query(`LISTEN ${quoteIdent(this.channel)}`);
       if (this.client !== client) return;
       this.ready = true;
-      this.handlers.listening();
+      this.handlers.listening?.();
     } catch (err) {
       this.log.warn({ err: (err as Error).message, channel: this.channel }, 'cannot LISTEN; retrying');
       this.reconnectSoon(client);

@@ -33,8 +33,12 @@ export class ProjectionWatch {
   ) {
     this.listener = new PgListener(connectionString, caseProjectedChannel, log, {
       notified: (payload) => this.notified(payload),
-      listening: () => undefined,
     });
+  }
+
+  /** Whether notices arrive now (else waiters read the row often); opened by the first wait. */
+  get listening(): boolean {
+    return this.listener.listening;
   }
 
   /** Resolves once PostgreSQL holds `version` of the case or a later one; a 503 when that is not so by `deadline` (epoch ms). */

@@ -25,6 +25,11 @@ beforeAll(async () => {
   ({ url, drop } = own);
   db = createDb(url, { max: 4 });
   watch = new ProjectionWatch(db, url, log);
+  // Listening before the first test: a waiter reads the row every 20 ms until then, which would hide the notice.
+  await project(stateOf('watch-0', 1));
+  await watch.reached('watch-0', 1, Date.now() + 10_000);
+  for (let i = 0; i < 100 && !watch.listening; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(watch.listening).toBe(true);
 });
 afterAll(async () => {
   watch?.close();
@@ -43,18 +48,19 @@ const settledWithin = async (p: Promise<unknown>, ms: number): Promise<boolean> 
 
 it('answers once the projection writes the version, not before', async () => {
   await project(stateOf('watch-1', 1));
-  const waiting = watch.reached('watch-1', 3, Date.now() + 10_000);
+  const started = Date.now();
+  const waiting = watch.reached('watch-1', 3, started + 10_000);
   await project(stateOf('watch-1', 2));
-  expect(await settledWithin(waiting, 100)).toBe(false);
+  // Past the waiter's own read of the row at 200 ms, which found version 2; its next is at 400 ms.
+  expect(await settledWithin(waiting, 250 - (Date.now() - started))).toBe(false);
   await project(stateOf('watch-1', 3));
-  // Woken by the notice, well before the 200 ms a waiter reads the row on its own.
-  expect(await settledWithin(waiting, 150)).toBe(true);
+  // Woken by the notice, before the waiter would read the row again.
+  expect(await settledWithin(waiting, Math.max(0, 380 - (Date.now() - started)))).toBe(true);
   expect(await getCaseVersion(db, 'watch-1')).toBe(3);
 });
 
 it('answers at once for a version it already heard announced, later ones included', async () => {
   await project(stateOf('watch-2', 5));
-  await watch.reached('watch-2', 1, Date.now() + 10_000); // opens the listener if no test did
   await project(stateOf('watch-2', 6));
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(await settledWithin(watch.reached('watch-2', 6, Date.now() + 10_000), 20)).toBe(true);
