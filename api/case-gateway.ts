@@ -43,17 +43,10 @@ export interface CaseGatewayOptions {
  * projection answers 503 instead of hanging the HTTP request; retries with the same id are safe (see below).
  */
 export class CaseGateway {
-  private readonly taskQueue: string;
-  private readonly timeoutMs: number;
-  private readonly projections: ProjectionWatch;
-  private readonly planner: ClockActivities;
-
   constructor(
     private readonly client: Client,
-    options: CaseGatewayOptions,
-  ) {
-    ({ taskQueue: this.taskQueue, timeoutMs: this.timeoutMs, projections: this.projections, planner: this.planner } = options);
-  }
+    private readonly options: CaseGatewayOptions,
+  ) {}
 
   private withDeadline<T>(deadline: number, fn: () => Promise<T>): Promise<T> {
     return this.client.withDeadline(deadline, fn).catch((err: unknown) => {
@@ -74,11 +67,11 @@ export class CaseGateway {
    *   the answer when it carries the same fingerprint; an ended one answers `ended` (its row speaks for it).
    */
   async open(input: CaseWorkflowInput, mode: 'fresh' | 'retry'): Promise<OpenOutcome> {
-    const deadline = Date.now() + this.timeoutMs;
+    const deadline = Date.now() + this.options.timeoutMs;
     const { opening, state } = await this.planOpening(input);
     const startWorkflowOperation = new WithStartWorkflowOperation(caseWorkflowType, {
       workflowId: workflowIdForCase(input.intake.id),
-      taskQueue: this.taskQueue,
+      taskQueue: this.options.taskQueue,
       args: [{ ...input, revision: caseWorkflowRevision, opening }],
       // As the case opens, so that its first task has none to write (the workflow writes them when they change).
       typedSearchAttributes: caseSearchAttributes(state),
@@ -91,7 +84,7 @@ export class CaseGateway {
         this.client.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation, updateId: `opened:${randomUUID()}` }),
       );
       if (opened.fingerprint !== (input.fingerprint ?? null)) return { kind: mode === 'fresh' ? 'taken' : 'crossed' };
-      await this.projections.reached(input.intake.id, opened.version, deadline);
+      await this.options.projections.reached(input.intake.id, opened.version, deadline);
       return { kind: 'opened', version: opened.version };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return mode === 'fresh' ? { kind: 'taken' } : { kind: 'ended' };
@@ -108,7 +101,7 @@ export class CaseGateway {
     const at = new Date().toISOString();
     const { state } = openCase(input.intake, input.openedBy, at);
     const requests = clockPlanRequests(state);
-    const plans = requests.length > 0 ? (await this.planner.planClocks(requests)).plans : [];
+    const plans = requests.length > 0 ? (await this.options.planner.planClocks(requests)).plans : [];
     return { opening: { at, plans }, state };
   }
 
@@ -124,9 +117,9 @@ export class CaseGateway {
   ): Promise<CaseChanged> {
     const handle = this.client.workflow.getHandle(workflowIdForCase(caseId));
     const updateId = idempotencyKey ? `${name}:${envelope.actor.userId}:${idempotencyKey}` : `${name}:${randomUUID()}`;
-    const deadline = Date.now() + this.timeoutMs;
+    const deadline = Date.now() + this.options.timeoutMs;
     const changed = await this.withDeadline(deadline, () => handle.executeUpdate(caseUpdates[name], { args: [envelope], updateId }));
-    await this.projections.reached(caseId, changed.version, deadline);
+    await this.options.projections.reached(caseId, changed.version, deadline);
     return changed;
   }
 
